@@ -1,0 +1,1 @@
+"""The `masthead` command line."""

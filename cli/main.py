@@ -1,0 +1,50 @@
+"""Entry point of the `masthead` command: one sub-command per module in `cli/`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+COMMAND_MODULES = (
+    "cli.serve",
+    "cli.migrate",
+    "cli.seed",
+    "cli.content_io",
+    "cli.schema_print",
+)
+
+
+class CommandError(Exception):
+    """A failure the user can act on: printed as one line, exit status 1."""
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with every sub-command registered by its module's `register`."""
+    parser = argparse.ArgumentParser(prog="masthead", description="Masthead content backend")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(name).register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; bad input exits non-zero with a one-line message."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CommandError as error:
+        print(f"masthead {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

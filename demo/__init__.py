@@ -1,0 +1,1 @@
+"""Deterministic, realistic demo content, loaded through the importer."""

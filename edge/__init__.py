@@ -1,0 +1,1 @@
+"""The HTTP edge: the GraphQL view, health checks and metrics."""

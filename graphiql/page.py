@@ -1,0 +1,125 @@
+"""The GraphiQL page and the Starlette route serving its assets from local files, no CDN."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from graphiql.examples import Example
+
+HERE = Path(__file__).resolve().parent
+NODE_MODULES = HERE / "node_modules"
+ASSETS_PATH = "/graphiql/assets"
+# The file names are not versioned, so the page links them with `?v=<digest>` and the
+# browser may keep each one for a year.
+CACHE_CONTROL = "public, max-age=31536000, immutable"
+# URL name -> file, in the order the page loads them (React before GraphiQL, boot last).
+ASSET_FILES = {
+    "graphiql.min.css": NODE_MODULES / "graphiql" / "graphiql.min.css",
+    "react.production.min.js": NODE_MODULES / "react" / "umd" / "react.production.min.js",
+    "react-dom.production.min.js": (
+        NODE_MODULES / "react-dom" / "umd" / "react-dom.production.min.js"
+    ),
+    "graphiql.min.js": NODE_MODULES / "graphiql" / "graphiql.min.js",
+    "masthead-graphiql.js": HERE / "static" / "masthead-graphiql.js",
+}
+
+
+class GraphiQLAssetsMissingError(RuntimeError):
+    """GraphiQL's npm files are not installed."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One served file and the URL that names its current content."""
+
+    name: str
+    path: Path
+    digest: str
+
+    @property
+    def url(self) -> str:
+        """Where the page loads it from."""
+        return f"{ASSETS_PATH}/{self.name}?v={self.digest}"
+
+
+@cache
+def assets() -> dict[str, Asset]:
+    """The asset files by URL name; a clear error when `npm ci` has not been run."""
+    missing = [str(path) for path in ASSET_FILES.values() if not path.is_file()]
+    if missing:
+        msg = f"GraphiQL assets missing ({', '.join(missing)}): run `make assets`"
+        raise GraphiQLAssetsMissingError(msg)
+    return {
+        name: Asset(name, path, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+        for name, path in ASSET_FILES.items()
+    }
+
+
+def _script_json(value: object) -> str:
+    """JSON that cannot end the `<script>` element it sits in."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _tags(files: Iterable[Asset]) -> str:
+    lines = []
+    for asset in files:
+        url = escape(asset.url)
+        if asset.name.endswith(".css"):
+            lines.append(f'<link rel="stylesheet" href="{url}">')
+        else:
+            lines.append(f'<script src="{url}" defer></script>')
+    return "\n    ".join(lines)
+
+
+def render_page(*, endpoint: str, examples: Iterable[Example]) -> str:
+    """GraphiQL on `endpoint`, one tab per example, the header editor open for tokens."""
+    config = {
+        "endpoint": endpoint,
+        "examples": [
+            {"name": e.name, "title": e.title, "query": e.query, "variables": e.variables}
+            for e in examples
+        ],
+    }
+    return PAGE_TEMPLATE.format(assets=_tags(assets().values()), config=_script_json(config))
+
+
+PAGE_TEMPLATE = """<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Masthead · GraphiQL</title>
+    <link rel="icon" href="data:,">
+    <style>html, body, #graphiql {{ height: 100%; margin: 0; }}</style>
+    {assets}
+    <script id="masthead-graphiql-config" type="application/json">{config}</script>
+  </head>
+  <body>
+    <div id="graphiql">Loading GraphiQL…</div>
+  </body>
+</html>
+"""
+
+
+async def _serve_asset(request: Request) -> Response:
+    asset = assets().get(request.path_params["name"])
+    if asset is None:
+        return PlainTextResponse("Not Found", status_code=404)
+    return FileResponse(asset.path, headers={"Cache-Control": CACHE_CONTROL})
+
+
+def graphiql_routes() -> list[BaseRoute]:
+    """The asset route; raises `GraphiQLAssetsMissingError` now if the files are absent."""
+    assets()
+    return [Route(f"{ASSETS_PATH}/{{name}}", _serve_asset, methods=["GET"])]

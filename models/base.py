@@ -1,0 +1,101 @@
+"""Declarative base, naming convention, UTC timestamps and the shared mixins."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, func
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always returned timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """UTC on the way in; naive for SQLite, which has no time zones."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            msg = "naive datetime given where a timezone-aware one is required"
+            raise ValueError(msg)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
+        """Always aware, always UTC, on the way out."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+# SQLite reads a row's columns in order and walks a long text's overflow pages to reach
+# the columns after it: keys, status and dates come first, long text last.
+LATE = 50
+LAST = 100
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class ContentStatus(enum.StrEnum):
+    """Life cycle of a post or page."""
+
+    DRAFT = "DRAFT"
+    SCHEDULED = "SCHEDULED"
+    PUBLISHED = "PUBLISHED"
+    ARCHIVED = "ARCHIVED"
+
+
+class Base(DeclarativeBase):
+    """Base of every table, with the constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+class Timestamped:
+    """`created_at` and `updated_at`, set by the database when not given."""
+
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        server_default=func.now(), default=utcnow, onupdate=utcnow
+    )
+
+
+class Versioned:
+    """Optimistic-concurrency version, incremented on every update."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Localized:
+    """Locale and translation group of a localized entry (posts and pages)."""
+
+    locale: Mapped[str] = mapped_column(String(35))
+    translation_group: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class WithSeo:
+    """SEO overrides; each falls back to the entry's own fields when null."""
+
+    seo_title: Mapped[str | None] = mapped_column(String(300), sort_order=LATE)
+    seo_description: Mapped[str | None] = mapped_column(String(1000), sort_order=LATE)
+    seo_canonical_url: Mapped[str | None] = mapped_column(String(2000), sort_order=LATE)

@@ -1,0 +1,1 @@
+"""Read and write logic: loaders, query builders and the visibility rule of each type."""

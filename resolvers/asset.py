@@ -1,0 +1,78 @@
+"""Assets: always visible; read by id, listed, filtered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from strawberry.dataloader import DataLoader
+
+from models import Asset
+from resolvers.core.context import ReadContext
+from resolvers.core.ids import decode_id
+from resolvers.core.listing import Listing
+from resolvers.core.loaders import rows_by_key
+from resolvers.core.pagination import SortKey, parse_datetime
+from resolvers.core.where import ColumnFilter, FilterSpec
+
+assets = Asset.__table__
+ASSET_COLUMNS = (
+    assets.c.id.label("pk"),
+    assets.c.filename,
+    assets.c.mime_type,
+    assets.c.size,
+    assets.c.width,
+    assets.c.height,
+    assets.c.alt,
+    assets.c.caption,
+    assets.c.created_at,
+)
+
+
+def asset_visibility(_ctx: ReadContext, _locale: str | None) -> Sequence[ColumnElement[bool]]:
+    """Every asset is public: the files themselves are served to anyone with the URL."""
+    return ()
+
+
+ASSET_FILTERS = FilterSpec(
+    columns={
+        "id": ColumnFilter(assets.c.id, lambda value: decode_id(value, "Asset")),
+        "filename": ColumnFilter(assets.c.filename),
+        "mime_type": ColumnFilter(assets.c.mime_type),
+        "size": ColumnFilter(assets.c.size),
+        "width": ColumnFilter(assets.c.width),
+        "height": ColumnFilter(assets.c.height),
+        "created_at": ColumnFilter(assets.c.created_at),
+    }
+)
+
+ASSET_LISTING = Listing(
+    name="Asset",
+    table=assets,
+    columns=ASSET_COLUMNS,
+    filters=ASSET_FILTERS,
+    orderings={
+        "CREATED_AT_DESC": SortKey("created_at", assets.c.created_at, True, parse=parse_datetime),
+        "CREATED_AT_ASC": SortKey("created_at", assets.c.created_at, parse=parse_datetime),
+        "FILENAME_ASC": SortKey("filename", assets.c.filename),
+    },
+    primary_key=SortKey("pk", assets.c.id, descending=True),
+    default_order=("CREATED_AT_DESC",),
+    scope=asset_visibility,
+)
+
+
+def assets_by_id(ctx: ReadContext) -> DataLoader[int, Any | None]:
+    """The operation's loader of asset rows by primary key."""
+    return rows_by_key(ctx, "Asset", lambda: select(*ASSET_COLUMNS), assets.c.id)
+
+
+async def asset_by_id(ctx: ReadContext, pk: int | None) -> Any | None:
+    """An asset row by primary key (batched), or None."""
+    return None if pk is None else await assets_by_id(ctx).load(pk)
+
+
+def asset_url(ctx: ReadContext, filename: str) -> str:
+    """Where the file is served, absolute when a public base URL is configured."""
+    return f"{ctx.media_base_url}/{filename}"

@@ -1,0 +1,79 @@
+"""Authors: always visible; read by id or slug, listed, and the authors of posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from strawberry.dataloader import DataLoader
+
+from models import Author
+from resolvers.core.context import ReadContext
+from resolvers.core.ids import decode_id
+from resolvers.core.listing import Listing
+from resolvers.core.loaders import rows_by_key
+from resolvers.core.pagination import SortKey, parse_datetime
+from resolvers.core.where import ColumnFilter, FilterSpec
+
+authors = Author.__table__
+AUTHOR_COLUMNS = (
+    authors.c.id.label("pk"),
+    authors.c.slug,
+    authors.c.name,
+    authors.c.bio,
+    authors.c.website,
+    authors.c.avatar_id,
+    authors.c.created_at,
+    authors.c.updated_at,
+    authors.c.version,
+)
+
+
+def author_visibility(_ctx: ReadContext, _locale: str | None) -> Sequence[ColumnElement[bool]]:
+    """Authors carry no status: every author is visible (their posts keep their own rule)."""
+    return ()
+
+
+AUTHOR_FILTERS = FilterSpec(
+    columns={
+        "id": ColumnFilter(authors.c.id, lambda value: decode_id(value, "Author")),
+        "slug": ColumnFilter(authors.c.slug),
+        "name": ColumnFilter(authors.c.name),
+        "bio": ColumnFilter(authors.c.bio),
+        "website": ColumnFilter(authors.c.website),
+        "created_at": ColumnFilter(authors.c.created_at),
+    }
+)
+
+AUTHOR_LISTING = Listing(
+    name="Author",
+    table=authors,
+    columns=AUTHOR_COLUMNS,
+    filters=AUTHOR_FILTERS,
+    orderings={
+        "NAME_ASC": SortKey("name", authors.c.name),
+        "NAME_DESC": SortKey("name", authors.c.name, descending=True),
+        "SLUG_ASC": SortKey("slug", authors.c.slug),
+        "CREATED_AT_DESC": SortKey("created_at", authors.c.created_at, True, parse=parse_datetime),
+    },
+    primary_key=SortKey("pk", authors.c.id),
+    default_order=("NAME_ASC",),
+    scope=author_visibility,
+)
+
+
+def authors_by_id(ctx: ReadContext) -> DataLoader[int, Any | None]:
+    """The operation's loader of author rows by primary key."""
+    return rows_by_key(ctx, "Author", lambda: select(*AUTHOR_COLUMNS), authors.c.id)
+
+
+async def author_by_id(ctx: ReadContext, pk: int | None) -> Any | None:
+    """An author row by primary key (batched), or None."""
+    return None if pk is None else await authors_by_id(ctx).load(pk)
+
+
+async def author_by_slug(ctx: ReadContext, slug: str) -> Any | None:
+    """An author row by slug (batched), or None."""
+    loader = rows_by_key(ctx, "Author.slug", lambda: select(*AUTHOR_COLUMNS), authors.c.slug)
+    return await loader.load(slug)

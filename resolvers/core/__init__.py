@@ -1,0 +1,1 @@
+"""Generic machinery shared by every content type: ids, errors, context, filters, pages."""

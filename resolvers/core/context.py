@@ -1,0 +1,72 @@
+"""Per-operation read context: who is asking, the request's clock, one connection, loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Executable, Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from strawberry.dataloader import DataLoader
+
+LoadFunction = Callable[[list[Any]], Awaitable[Sequence[Any]]]
+DRAFT_READERS = frozenset({"preview", "author", "editor", "admin"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The identity behind a request; anonymous readers are `public`."""
+
+    role: str = "public"
+    token_name: str | None = None
+
+    @property
+    def sees_drafts(self) -> bool:
+        """Whether this viewer reads drafts and scheduled entries too."""
+        return self.role in DRAFT_READERS
+
+
+class ReadContext:
+    """Everything one GraphQL operation shares: statements run on one connection in turn."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        viewer: Viewer,
+        now: datetime,
+        default_locale: str,
+        media_base_url: str,
+    ) -> None:
+        self.engine = engine
+        self.viewer = viewer
+        self.now = now
+        self.default_locale = default_locale
+        self.media_base_url = media_base_url
+        self._connection: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+
+    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
+        """Run one statement on the operation's connection (one snapshot per operation)."""
+        async with self._lock:
+            if self._connection is None:
+                self._connection = await self.engine.connect()
+            result = await self._connection.execute(statement)
+            return result.all()
+
+    def loader(self, key: Hashable, make: Callable[[], LoadFunction]) -> DataLoader[Any, Any]:
+        """The operation's loader for `key`: `make` builds its statement once per operation."""
+        loader = self._loaders.get(key)
+        if loader is None:
+            loader = self._loaders[key] = DataLoader(load_fn=make())
+        return loader
+
+    async def close(self) -> None:
+        """Release the connection (reads only: nothing to commit)."""
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None

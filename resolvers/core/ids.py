@@ -1,0 +1,34 @@
+"""Opaque Relay global IDs: base64 of `Type:pk`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from resolvers.core.errors import BadUserInput
+
+
+def encode_id(type_name: str, pk: int) -> str:
+    """The global ID of row `pk` of `type_name`."""
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def decode_any_id(global_id: str) -> tuple[str, int]:
+    """The type name and primary key inside a global ID; a malformed one is bad input."""
+    type_name = ""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        value = int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        value = 0
+    if not type_name or value < 1:
+        msg = f"{global_id!r} is not a valid ID"
+        raise BadUserInput(msg)
+    return type_name, value
+
+
+def decode_id(global_id: str, expected_type: str) -> int | None:
+    """The primary key of a global ID of `expected_type`; None when it names another type."""
+    type_name, pk = decode_any_id(global_id)
+    return pk if type_name == expected_type else None

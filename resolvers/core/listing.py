@@ -1,0 +1,152 @@
+"""Root and nested connections for any content type, described once by a `Listing`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, Select, select
+
+from resolvers.core.context import LoadFunction, ReadContext
+from resolvers.core.loaders import count_rows, counts_by_key
+from resolvers.core.pagination import (
+    Grouping,
+    Ordering,
+    PageRequest,
+    PageResult,
+    SortKey,
+    build_ordering,
+    grouped_page_statement,
+    page_request,
+    page_result,
+    page_statement,
+)
+from resolvers.core.where import FilterSpec, compile_where
+
+Scope = Callable[[ReadContext, str | None], Sequence[ColumnElement[bool]]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How one content type is listed: columns, filters, orderings and who sees what."""
+
+    name: str
+    table: FromClause
+    columns: Sequence[ColumnElement[Any]]
+    filters: FilterSpec
+    orderings: Mapping[str, SortKey]
+    primary_key: SortKey
+    default_order: tuple[str, ...]
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class Children:
+    """The path from a parent to a listing's rows: the parent's key column and the join."""
+
+    name: str
+    parent_key: ColumnElement[Any]
+    join: FromClause
+
+
+@dataclass(frozen=True)
+class ListArgs:
+    """Arguments every connection takes; `repr` keys the per-operation loaders."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+    where: Any = None
+    order_by: tuple[str, ...] = ()
+    locale: str | None = None
+
+
+def list_args(**arguments: Any) -> ListArgs:
+    """Connection arguments from a resolver's keywords (order enums become their names)."""
+    order = arguments.pop("order_by", None) or ()
+    return ListArgs(order_by=tuple(getattr(o, "value", o) for o in order), **arguments)
+
+
+@dataclass
+class ListPage:
+    """One page of a connection and, on demand, how many rows the whole list has."""
+
+    result: PageResult
+    count: Callable[[], Awaitable[int]] = field(repr=False)
+
+
+def _plan(listing: Listing, args: ListArgs) -> tuple[Ordering, PageRequest]:
+    ordering = build_ordering(
+        args.order_by or listing.default_order, listing.orderings, listing.primary_key
+    )
+    request = page_request(
+        ordering, first=args.first, after=args.after, last=args.last, before=args.before
+    )
+    return ordering, request
+
+
+def _conditions(ctx: ReadContext, listing: Listing, args: ListArgs) -> list[ColumnElement[bool]]:
+    return [*listing.scope(ctx, args.locale), compile_where(args.where, listing.filters)]
+
+
+async def list_page(ctx: ReadContext, listing: Listing, args: ListArgs) -> ListPage:
+    """A root connection's page: one statement, plus one count when `totalCount` is read."""
+    ordering, request = _plan(listing, args)
+    base = select(*listing.columns).where(*_conditions(ctx, listing, args))
+    rows = await ctx.rows(page_statement(base, ordering, request))
+    counted = base.with_only_columns(listing.table.c.id)
+    return ListPage(page_result(rows, ordering, request), lambda: count_rows(ctx, counted))
+
+
+def _children_base(
+    ctx: ReadContext, listing: Listing, children: Children, args: ListArgs
+) -> Callable[[], Select[Any]]:
+    def build() -> Select[Any]:
+        base = select(*listing.columns).select_from(children.join)
+        return base.where(*_conditions(ctx, listing, args))
+
+    return build
+
+
+def child_page_loader(
+    ctx: ReadContext, listing: Listing, children: Children, args: ListArgs
+) -> Callable[[Any], Awaitable[ListPage]]:
+    """Load one page per parent; every parent's page comes from one windowed statement."""
+    name = (children.name, repr(args))
+    build = _children_base(ctx, listing, children, args)
+    grouping = Grouping(listing.columns, listing.table.c.id, children.parent_key)
+
+    def make() -> LoadFunction:
+        ordering, request = _plan(listing, args)
+        base = build()
+
+        async def load(parent_keys: list[Any]) -> list[PageResult]:
+            keyed = base.where(children.parent_key.in_(parent_keys))
+            statement = grouped_page_statement(keyed, grouping, ordering, request)
+            groups: dict[Any, list[Any]] = defaultdict(list)
+            for row in await ctx.rows(statement):
+                groups[row.group_key].append(row)
+            return [page_result(groups.get(key, []), ordering, request) for key in parent_keys]
+
+        return load
+
+    pages = ctx.loader(("child_pages", *name), make)
+    counts = counts_by_key(ctx, name, build, children.parent_key)
+
+    async def page_of(parent_key: Any) -> ListPage:
+        result = await pages.load(parent_key)
+        return ListPage(result, lambda: counts.load(parent_key))
+
+    return page_of
+
+
+def child_count_loader(
+    ctx: ReadContext, listing: Listing, children: Children, args: ListArgs | None = None
+) -> Callable[[Any], Awaitable[int]]:
+    """How many visible rows each parent has (e.g. `postCount`), batched."""
+    args = args or ListArgs()
+    build = _children_base(ctx, listing, children, args)
+    return counts_by_key(ctx, (children.name, repr(args)), build, children.parent_key).load

@@ -1,0 +1,85 @@
+"""Loader factories: rows by key, row lists by key and counts by key, one statement a batch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from operator import attrgetter
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from strawberry.dataloader import DataLoader
+
+from resolvers.core.context import LoadFunction, ReadContext
+
+_KEY = attrgetter("lookup_key")
+
+
+Build = Callable[[], Select[Any]]
+
+
+def rows_by_key(
+    ctx: ReadContext,
+    name: Hashable,
+    build: Build,
+    key: ColumnElement[Any],
+    row_key: Callable[[Any], Any] = _KEY,
+) -> DataLoader[Any, Any | None]:
+    """One row (or None) per key: `base WHERE key IN (…)`; a tuple key gives `row_key`.
+
+    `build` makes the base statement, once per operation (never once per parent).
+    """
+
+    def make() -> LoadFunction:
+        base = build()
+        labelled = base if row_key is not _KEY else base.add_columns(key.label("lookup_key"))
+
+        async def load(keys: list[Any]) -> list[Any | None]:
+            found = {row_key(row): row for row in await ctx.rows(labelled.where(key.in_(keys)))}
+            return [found.get(k) for k in keys]
+
+        return load
+
+    return ctx.loader(("rows_by_key", name), make)
+
+
+def row_lists_by_key(
+    ctx: ReadContext, name: Hashable, build: Build, key: ColumnElement[Any]
+) -> DataLoader[Any, list[Any]]:
+    """Every row per key, in the base statement's order: `base WHERE key IN (…)`."""
+
+    def make() -> LoadFunction:
+        labelled = build().add_columns(key.label("lookup_key"))
+
+        async def load(keys: list[Any]) -> list[list[Any]]:
+            groups: dict[Any, list[Any]] = defaultdict(list)
+            for row in await ctx.rows(labelled.where(key.in_(keys))):
+                groups[row.lookup_key].append(row)
+            return [groups.get(k, []) for k in keys]
+
+        return load
+
+    return ctx.loader(("row_lists_by_key", name), make)
+
+
+def counts_by_key(
+    ctx: ReadContext, name: Hashable, build: Build, key: ColumnElement[Any]
+) -> DataLoader[Any, int]:
+    """How many rows of the base statement each key has, grouped in one statement."""
+
+    def make() -> LoadFunction:
+        counted = build().with_only_columns(key, func.count()).group_by(key)
+
+        async def load(keys: list[Any]) -> list[int]:
+            counts = dict(tuple(row) for row in await ctx.rows(counted.where(key.in_(keys))))
+            return [counts.get(k, 0) for k in keys]
+
+        return load
+
+    return ctx.loader(("counts_by_key", name), make)
+
+
+async def count_rows(ctx: ReadContext, base: Select[Any]) -> int:
+    """How many rows a statement selects."""
+    rows: Sequence[Any] = await ctx.rows(select(func.count()).select_from(base.subquery()))
+    return int(rows[0][0])

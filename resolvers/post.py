@@ -1,0 +1,233 @@
+"""Posts: the visibility rule, filters, orderings, lookups and the relations that end in posts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, select, true
+from strawberry.dataloader import DataLoader
+
+from models import ContentStatus, Post, PostCoAuthor, PostTag
+from resolvers.author import AUTHOR_COLUMNS, AUTHOR_FILTERS, authors
+from resolvers.core.context import ReadContext, Viewer
+from resolvers.core.ids import decode_id
+from resolvers.core.listing import Children, Listing
+from resolvers.core.loaders import row_lists_by_key, rows_by_key
+from resolvers.core.locale import best_translation, locale_chain
+from resolvers.core.pagination import SortKey, parse_datetime
+from resolvers.core.where import ColumnFilter, FilterSpec, ToMany, ToOne
+from resolvers.tag import TAG_FILTERS, tags
+
+posts = Post.__table__
+post_tags = PostTag.__table__
+post_co_authors = PostCoAuthor.__table__
+LIVE = (ContentStatus.PUBLISHED, ContentStatus.SCHEDULED)
+
+POST_COLUMNS = (
+    posts.c.id.label("pk"),
+    posts.c.body.label("markdown"),
+    *(posts.c[name] for name in (
+        "slug", "title", "excerpt", "status", "published_at", "created_at",
+        "updated_at", "featured", "locale", "translation_group", "author_id",
+        "cover_image_id", "seo_title", "seo_description", "seo_canonical_url",
+        "seo_og_image_id", "version",
+    )),
+)  # fmt: skip
+
+
+def post_visibility(
+    viewer: Viewer, now: datetime, table: FromClause = posts
+) -> ColumnElement[bool]:
+    """THE rule for posts: the public sees PUBLISHED, and SCHEDULED once `publishedAt <= now`.
+
+    Writes keep `publishedAt` of a PUBLISHED post in the past, so both statuses share one
+    date bound and a listing scans its date index from `now` down.
+    """
+    if viewer.sees_drafts:
+        return true()
+    return and_(table.c.status.in_(LIVE), table.c.published_at <= now)
+
+
+def post_scope(ctx: ReadContext, locale: str | None) -> Sequence[ColumnElement[bool]]:
+    """Visible posts, each translation group resolved to its best locale."""
+    chain = locale_chain(locale, ctx.default_locale)
+
+    def visible(table: FromClause) -> ColumnElement[bool]:
+        return post_visibility(ctx.viewer, ctx.now, table)
+
+    return (visible(posts), best_translation(posts, chain, visible))
+
+
+POST_FILTERS = FilterSpec(
+    columns={
+        "id": ColumnFilter(posts.c.id, lambda value: decode_id(value, "Post")),
+        "slug": ColumnFilter(posts.c.slug),
+        "title": ColumnFilter(posts.c.title),
+        "excerpt": ColumnFilter(posts.c.excerpt),
+        "status": ColumnFilter(posts.c.status),
+        "published_at": ColumnFilter(posts.c.published_at),
+        "created_at": ColumnFilter(posts.c.created_at),
+        "updated_at": ColumnFilter(posts.c.updated_at),
+        "featured": ColumnFilter(posts.c.featured),
+        "locale": ColumnFilter(posts.c.locale),
+        "version": ColumnFilter(posts.c.version),
+    },
+    relations={
+        "author": ToOne(posts.c.author_id, authors.c.id, lambda: AUTHOR_FILTERS),
+        "tags": ToMany(
+            post_tags.join(tags, tags.c.id == post_tags.c.tag_id),
+            posts.c.id,
+            post_tags.c.post_id,
+            lambda: TAG_FILTERS,
+        ),
+    },
+)
+
+
+def _date_key(name: str, descending: bool) -> SortKey:
+    return SortKey(name, posts.c[name], descending, nullable=True, parse=parse_datetime)
+
+
+POST_LISTING = Listing(
+    name="Post",
+    table=posts,
+    columns=POST_COLUMNS,
+    filters=POST_FILTERS,
+    orderings={
+        "PUBLISHED_AT_DESC": _date_key("published_at", True),
+        "PUBLISHED_AT_ASC": _date_key("published_at", False),
+        "UPDATED_AT_DESC": SortKey("updated_at", posts.c.updated_at, True, parse=parse_datetime),
+        "UPDATED_AT_ASC": SortKey("updated_at", posts.c.updated_at, parse=parse_datetime),
+        "CREATED_AT_DESC": SortKey("created_at", posts.c.created_at, True, parse=parse_datetime),
+        "CREATED_AT_ASC": SortKey("created_at", posts.c.created_at, parse=parse_datetime),
+        "TITLE_ASC": SortKey("title", posts.c.title),
+        "TITLE_DESC": SortKey("title", posts.c.title, descending=True),
+    },
+    primary_key=SortKey("pk", posts.c.id, descending=True),
+    default_order=("PUBLISHED_AT_DESC",),
+    scope=post_scope,
+)
+
+POSTS_OF_AUTHOR = Children("Author.posts", posts.c.author_id, posts)
+POSTS_OF_TAG = Children(
+    "Tag.posts", post_tags.c.tag_id, posts.join(post_tags, post_tags.c.post_id == posts.c.id)
+)
+
+
+def _visible_posts(ctx: ReadContext) -> Callable[[], Select[Any]]:
+    return lambda: select(*POST_COLUMNS).where(post_visibility(ctx.viewer, ctx.now))
+
+
+def _localized_posts(ctx: ReadContext, locale: str | None) -> Callable[[], Select[Any]]:
+    return lambda: select(*POST_COLUMNS).where(*post_scope(ctx, locale))
+
+
+def posts_by_id(ctx: ReadContext) -> DataLoader[int, Any | None]:
+    """The operation's loader of visible post rows by primary key."""
+    return rows_by_key(ctx, "Post", _visible_posts(ctx), posts.c.id)
+
+
+async def post_by_id(ctx: ReadContext, pk: int | None) -> Any | None:
+    """A visible post by primary key (batched), or None."""
+    return None if pk is None else await posts_by_id(ctx).load(pk)
+
+
+async def post_in_locale(ctx: ReadContext, group: str, locale: str | None) -> Any | None:
+    """The best visible translation of a translation group for `locale`."""
+    build = _localized_posts(ctx, locale)
+    loader = rows_by_key(ctx, ("Post.group", locale), build, posts.c.translation_group)
+    return await loader.load(group)
+
+
+async def post_by_slug(ctx: ReadContext, slug: str, locale: str | None) -> Any | None:
+    """The post whose slug matches in one of the locale chain's locales, best translation."""
+    chain = locale_chain(locale, ctx.default_locale)
+    groups = select(posts.c.translation_group).where(
+        posts.c.slug == slug,
+        posts.c.locale.in_(chain),
+        post_visibility(ctx.viewer, ctx.now),
+    )
+    base = _localized_posts(ctx, locale)()
+    rows = await ctx.rows(base.where(posts.c.translation_group.in_(groups.scalar_subquery())))
+    return rows[0] if rows else None
+
+
+def posts_by_translation_group(ctx: ReadContext) -> DataLoader[str, list[Any]]:
+    """The operation's loader of every visible locale of a translation group, by locale."""
+
+    def build() -> Select[Any]:
+        return _visible_posts(ctx)().order_by(posts.c.locale)
+
+    return row_lists_by_key(ctx, "Post.translations", build, posts.c.translation_group)
+
+
+def _co_authors_in_order() -> Select[Any]:
+    joined = select(*AUTHOR_COLUMNS).join(
+        post_co_authors, post_co_authors.c.author_id == authors.c.id
+    )
+    return joined.order_by(post_co_authors.c.post_id, post_co_authors.c.position)
+
+
+def co_authors_by_post(ctx: ReadContext) -> DataLoader[int, list[Any]]:
+    """The operation's loader of each post's co-authors, in the editor's order."""
+    key = post_co_authors.c.post_id
+    return row_lists_by_key(ctx, "Post.coAuthors", _co_authors_in_order, key)
+
+
+async def related_posts(ctx: ReadContext, post: Any, first: int) -> list[Any]:
+    """Other visible posts ranked by tags shared with `post` (batched per locale and size)."""
+    related: list[Any] = await _related_loader(ctx, first, post.locale).load(post.pk)
+    return related
+
+
+def _related_statement(ctx: ReadContext, keys: list[int], first: int, locale: str) -> Any:
+    """Count shared tags on the join table alone, rank the visible candidates, read winners."""
+    source_tags = post_tags.alias("source_tags")
+    shared = (
+        select(
+            source_tags.c.post_id.label("source_id"),
+            post_tags.c.post_id.label("candidate_id"),
+            func.count().label("tag_count"),
+        )
+        .join(post_tags, post_tags.c.tag_id == source_tags.c.tag_id)
+        .where(source_tags.c.post_id.in_(keys), post_tags.c.post_id != source_tags.c.post_id)
+        .group_by(source_tags.c.post_id, post_tags.c.post_id)
+        .subquery("shared")
+    )
+    source = posts.alias("source_post")
+    rank = func.row_number().over(
+        partition_by=shared.c.source_id,
+        order_by=(shared.c.tag_count.desc(), posts.c.published_at.desc(), posts.c.id.desc()),
+    )
+    ranked = (
+        select(
+            posts.c.id.label("ranked_key"),
+            shared.c.source_id.label("group_key"),
+            rank.label("page_rank"),
+        )
+        .select_from(shared)
+        .join(posts, posts.c.id == shared.c.candidate_id)
+        .join(source, source.c.id == shared.c.source_id)
+        .where(*post_scope(ctx, locale))
+        .where(posts.c.translation_group != source.c.translation_group)
+        .subquery("ranked")
+    )
+    return (
+        select(*POST_COLUMNS, ranked.c.group_key)
+        .join(ranked, posts.c.id == ranked.c.ranked_key)
+        .where(ranked.c.page_rank <= first)
+        .order_by(ranked.c.group_key, ranked.c.page_rank)
+    )
+
+
+def _related_loader(ctx: ReadContext, first: int, locale: str) -> DataLoader[int, list[Any]]:
+    async def load(keys: list[int]) -> list[list[Any]]:
+        rows = await ctx.rows(_related_statement(ctx, keys, first, locale))
+        lists: dict[int, list[Any]] = {pk: [] for pk in keys}
+        for row in rows:
+            lists[row.group_key].append(row)
+        return [lists[pk] for pk in keys]
+
+    return ctx.loader(("Post.related", first, locale), lambda: load)

@@ -1,0 +1,1 @@
+"""The Asset type: its GraphQL object, inputs and root queries."""

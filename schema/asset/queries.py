@@ -1,0 +1,42 @@
+"""Root queries of assets: `asset` and `assets`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.asset import ASSET_LISTING, asset_by_id
+from resolvers.core.ids import decode_id
+from resolvers.core.listing import list_args, list_page
+from schema.asset.inputs import AssetWhere
+from schema.asset.types import Asset
+from schema.core.arguments import After, First
+from schema.core.connection import Connection, connection_of
+from schema.core.context import Info, from_optional_row, from_row
+
+
+@strawberry.type
+class AssetQueries:
+    """`asset` and `assets`."""
+
+    @strawberry.field(description="One asset by ID.")
+    async def asset(self, info: Info, id: strawberry.ID) -> Asset | None:  # noqa: A002
+        """Null when no asset has this ID."""
+        return from_optional_row(Asset, await asset_by_id(info.context, decode_id(id, "Asset")))
+
+    @strawberry.field(description="Assets, newest first.")
+    async def assets(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        where: Annotated[
+            AssetWhere | None, strawberry.argument(description="Only assets matching.")
+        ] = None,
+    ) -> Connection[Asset]:
+        """One statement for the page, one more when `totalCount` is read."""
+        page = await list_page(
+            info.context, ASSET_LISTING, list_args(first=first, after=after, where=where)
+        )
+        return await connection_of(info, page, lambda row: from_row(Asset, row))

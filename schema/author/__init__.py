@@ -1,0 +1,1 @@
+"""The Author type: its GraphQL object, inputs and root queries."""

@@ -1,0 +1,60 @@
+"""Root queries of authors: `author` and `authors`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.author import AUTHOR_LISTING, author_by_id, author_by_slug
+from resolvers.core.ids import decode_id
+from resolvers.core.listing import list_args, list_page
+from resolvers.core.lookup import one_key
+from schema.author.inputs import AuthorOrder, AuthorWhere
+from schema.author.types import Author
+from schema.core.arguments import After, Before, First, Last
+from schema.core.connection import Connection, connection_of
+from schema.core.context import Info, from_optional_row, from_row
+from schema.core.prefetch import with_relations
+
+
+@strawberry.type
+class AuthorQueries:
+    """`author` and `authors`."""
+
+    @strawberry.field(description="One author by ID or by slug.")
+    async def author(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,  # noqa: A002
+        slug: str | None = None,
+    ) -> Author | None:
+        """Null when no author matches."""
+        key, value = one_key(id=id, slug=slug)
+        if key == "slug":
+            row = await author_by_slug(info.context, value)
+        else:
+            row = await author_by_id(info.context, decode_id(value, "Author"))
+        return await with_relations(info, from_optional_row(Author, row))
+
+    @strawberry.field(description="Authors, by name unless `orderBy` says otherwise.")
+    async def authors(  # noqa: PLR0913
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            AuthorWhere | None, strawberry.argument(description="Only authors matching.")
+        ] = None,
+        order_by: Annotated[
+            list[AuthorOrder] | None, strawberry.argument(description="Sort keys, in order.")
+        ] = None,
+    ) -> Connection[Author]:
+        """One statement for the page, one more when `totalCount` is read."""
+        args = list_args(
+            first=first, after=after, last=last, before=before, where=where, order_by=order_by
+        )
+        page = await list_page(info.context, AUTHOR_LISTING, args)
+        return await connection_of(info, page, lambda row: from_row(Author, row))

@@ -1,0 +1,87 @@
+"""The `Author` type: profile, avatar and the posts they wrote as main author."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from operator import attrgetter
+
+import strawberry
+
+from resolvers.asset import assets_by_id
+from resolvers.author import author_by_id
+from resolvers.core.ids import encode_id
+from resolvers.core.listing import child_count_loader
+from resolvers.post import POST_LISTING, POSTS_OF_AUTHOR
+from schema.asset.types import Asset, build_asset
+from schema.core.connection import Connection
+from schema.core.context import Info, from_optional_row
+from schema.core.node import Node
+from schema.core.prefetch import Relation, load_relation, prefetched, relations
+from schema.post.types import (
+    After,
+    Before,
+    First,
+    Last,
+    Locale,
+    OrderBy,
+    Post,
+    Where,
+    nested_posts,
+)
+
+
+@strawberry.type(description="A person who writes posts.")
+class Author(Node):
+    """An author; `posts` are those where they are the main author."""
+
+    pk: strawberry.Private[int]
+    avatar_id: strawberry.Private[int | None]
+    slug: str = strawberry.field(description="URL segment, unique.")
+    name: str = strawberry.field(description="Display name.")
+    bio: str | None = strawberry.field(description="Short biography.")
+    website: str | None = strawberry.field(description="Personal website.")
+    created_at: datetime = strawberry.field(description="When the author was added.")
+    updated_at: datetime = strawberry.field(description="When the profile last changed.")
+    version: int = strawberry.field(description="Incremented on every update.")
+
+    @strawberry.field(description="Opaque global ID.")
+    def id(self) -> strawberry.ID:
+        """`Author:<pk>`, encoded."""
+        return strawberry.ID(encode_id("Author", self.pk))
+
+    @strawberry.field(description="Profile picture.")
+    def avatar(self, info: Info) -> Asset | None:
+        """Batched by asset id."""
+        return prefetched(self, "avatar", lambda: load_relation(info, self, AUTHOR_AVATAR))
+
+    @strawberry.field(description="Visible posts with this main author, paginated per author.")
+    async def posts(  # noqa: PLR0913
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Where = None,
+        order_by: OrderBy = None,
+        locale: Locale = None,
+    ) -> Connection[Post]:
+        """One statement for every author of the operation (a window per author)."""
+        return await nested_posts(
+            info, POSTS_OF_AUTHOR, self.pk, first=first, after=after, last=last,
+            before=before, where=where, order_by=order_by, locale=locale,
+        )  # fmt: skip
+
+    @strawberry.field(description="How many visible posts have this main author.")
+    async def post_count(self, info: Info) -> int:
+        """Counted for every author of the operation in one statement."""
+        return await child_count_loader(info.context, POST_LISTING, POSTS_OF_AUTHOR)(self.pk)
+
+
+AUTHOR_AVATAR = Relation(attrgetter("avatar_id"), assets_by_id, build_asset)
+relations(Author, avatar=AUTHOR_AVATAR)
+
+
+async def load_author(info: Info, pk: int | None) -> Author | None:
+    """An author by primary key through the operation's loader."""
+    return from_optional_row(Author, await author_by_id(info.context, pk))

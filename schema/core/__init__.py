@@ -1,0 +1,1 @@
+"""Schema machinery shared by every type: Node, connections, filters, arguments, errors."""

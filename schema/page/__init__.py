@@ -1,0 +1,1 @@
+"""The Page type: its GraphQL object, inputs and root queries."""

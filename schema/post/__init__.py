@@ -1,0 +1,1 @@
+"""The Post type: its GraphQL object, inputs and root queries."""

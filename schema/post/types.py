@@ -1,0 +1,206 @@
+"""The `Post` type: fields, relations and nested post connections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from operator import attrgetter
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from resolvers.asset import assets_by_id
+from resolvers.author import authors_by_id
+from resolvers.core.content import reading_time_minutes, render_body, word_count
+from resolvers.core.ids import encode_id
+from resolvers.core.listing import Children, child_page_loader, list_args
+from resolvers.core.pagination import check_page_size
+from resolvers.post import (
+    POST_LISTING,
+    co_authors_by_post,
+    posts_by_translation_group,
+    related_posts,
+)
+from resolvers.tag import tags_by_post
+from schema.asset.types import Asset, build_asset
+from schema.core.arguments import After, Before, First, Last, Locale
+from schema.core.connection import Connection, connection_of
+from schema.core.context import Info, from_row
+from schema.core.enums import BodyFormat, ContentStatusEnum
+from schema.core.node import Node
+from schema.core.prefetch import Relation, load_relation, prefetched, relations
+from schema.core.seo import Seo
+from schema.post.inputs import PostOrder, PostWhere
+
+if TYPE_CHECKING:
+    from schema.author.types import Author
+    from schema.tag.types import Tag
+
+AuthorType = Annotated["Author", strawberry.lazy("schema.author.types")]
+TagType = Annotated["Tag", strawberry.lazy("schema.tag.types")]
+Where = Annotated[PostWhere | None, strawberry.argument(description="Only posts matching.")]
+OrderBy = Annotated[
+    list[PostOrder] | None,
+    strawberry.argument(description="Sort keys, in order; default `PUBLISHED_AT_DESC`."),
+]
+
+
+@strawberry.type(description="An article in one locale.")
+class Post(Node):
+    """A post; `translations` lists its other locales."""
+
+    pk: strawberry.Private[int]
+    markdown: strawberry.Private[str]
+    translation_group: strawberry.Private[str]
+    author_id: strawberry.Private[int]
+    cover_image_id: strawberry.Private[int | None]
+    seo_title: strawberry.Private[str | None]
+    seo_description: strawberry.Private[str | None]
+    seo_canonical_url: strawberry.Private[str | None]
+    seo_og_image_id: strawberry.Private[int | None]
+    slug: str = strawberry.field(description="URL segment, unique per locale.")
+    title: str = strawberry.field(description="Headline.")
+    excerpt: str | None = strawberry.field(description="Short summary.")
+    status: ContentStatusEnum = strawberry.field(description="Life-cycle status.")  # type: ignore[valid-type]
+    published_at: datetime | None = strawberry.field(description="When it went (or goes) live.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
+    featured: bool = strawberry.field(description="Highlighted by the editors.")
+    locale: str = strawberry.field(description="BCP 47 locale of this translation.")
+    version: int = strawberry.field(description="Incremented on every update.")
+
+    @strawberry.field(description="Opaque global ID.")
+    def id(self) -> strawberry.ID:
+        """`Post:<pk>`, encoded."""
+        return strawberry.ID(encode_id("Post", self.pk))
+
+    @strawberry.field(description="The body: sanitized HTML, Markdown source or plain text.")
+    def body(
+        self,
+        format: Annotated[  # noqa: A002
+            BodyFormat, strawberry.argument(description="Output format.")
+        ] = BodyFormat.HTML,
+    ) -> str:
+        """The body rendered in the requested format."""
+        return render_body(self.markdown, format.name)
+
+    @strawberry.field(description="Words in the body.")
+    def word_count(self) -> int:
+        """Counted on the plain-text body."""
+        return word_count(self.markdown)
+
+    @strawberry.field(description="Minutes to read at 200 words a minute, rounded up.")
+    def reading_time_minutes(self) -> int:
+        """From the word count."""
+        return reading_time_minutes(self.markdown)
+
+    @strawberry.field(description="Main author.")
+    def author(self, info: Info) -> AuthorType:
+        """Prefetched for the whole page, or loaded in the operation's batch."""
+        return prefetched(self, "author", lambda: load_relation(info, self, POST_AUTHOR))
+
+    @strawberry.field(description="Co-authors in the editor's order.")
+    def co_authors(self, info: Info) -> list[AuthorType]:
+        """Batched through the co-author join table."""
+        return prefetched(self, "coAuthors", lambda: load_relation(info, self, POST_CO_AUTHORS))
+
+    @strawberry.field(description="Tags in the editor's order.")
+    def tags(self, info: Info) -> list[TagType]:
+        """Batched through the post-tag join table."""
+        return prefetched(self, "tags", lambda: load_relation(info, self, POST_TAGS))
+
+    @strawberry.field(description="Cover image.")
+    def cover_image(self, info: Info) -> Asset | None:
+        """Batched by asset id."""
+        return prefetched(self, "coverImage", lambda: load_relation(info, self, POST_COVER))
+
+    @strawberry.field(description="The other visible locales of this post.")
+    def translations(self, info: Info) -> list[Post]:
+        """Same translation group, other locales."""
+        return prefetched(
+            self, "translations", lambda: load_relation(info, self, POST_TRANSLATIONS)
+        )
+
+    @strawberry.field(description="SEO metadata with fallbacks to title, excerpt and cover.")
+    def seo(self) -> Seo:
+        """Overrides where set, the post's own fields otherwise."""
+        return Seo(
+            title=self.seo_title or self.title,
+            description=self.seo_description or self.excerpt,
+            canonical_url=self.seo_canonical_url,
+            og_image_id=self.seo_og_image_id or self.cover_image_id,
+        )
+
+    @strawberry.field(description="Other visible posts, most shared tags first.")
+    async def related(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="How many, at most 100.")] = 5,
+    ) -> list[Post]:
+        """Ranked by shared tags, then newest first."""
+        check_page_size("first", first)
+        rows = await related_posts(info.context, self, first)
+        return [from_row(Post, row) for row in rows]
+
+
+def _author(_post: Post, row: Any) -> Author:
+    from schema.author.types import Author  # noqa: PLC0415 (the two types refer to each other)
+
+    return from_row(Author, row)
+
+
+def _co_authors(_post: Post, rows: list[Any]) -> list[Author]:
+    from schema.author.types import Author  # noqa: PLC0415
+
+    return [from_row(Author, row) for row in rows]
+
+
+def _tags(_post: Post, rows: list[Any]) -> list[Tag]:
+    from schema.tag.types import Tag  # noqa: PLC0415
+
+    return [from_row(Tag, row) for row in rows]
+
+
+def _translations(post: Post, rows: list[Any]) -> list[Post]:
+    return [from_row(Post, row) for row in rows if row.pk != post.pk]
+
+
+POST_AUTHOR = Relation(attrgetter("author_id"), authors_by_id, _author)
+POST_CO_AUTHORS = Relation(attrgetter("pk"), co_authors_by_post, _co_authors)
+POST_TAGS = Relation(attrgetter("pk"), tags_by_post, _tags)
+POST_COVER = Relation(attrgetter("cover_image_id"), assets_by_id, build_asset)
+POST_TRANSLATIONS = Relation(
+    attrgetter("translation_group"), posts_by_translation_group, _translations
+)
+relations(
+    Post,
+    author=POST_AUTHOR,
+    coAuthors=POST_CO_AUTHORS,
+    tags=POST_TAGS,
+    coverImage=POST_COVER,
+    translations=POST_TRANSLATIONS,
+)
+
+
+async def nested_posts(  # noqa: PLR0913
+    info: Info,
+    children: Children,
+    parent_key: int,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    where: PostWhere | None,
+    order_by: list[PostOrder] | None,
+    locale: str | None,
+) -> Connection[Post]:
+    """A parent's page of posts; all parents' pages come from one statement."""
+    args = list_args(
+        first=first, after=after, last=last, before=before, where=where, order_by=order_by,
+        locale=locale,
+    )  # fmt: skip
+    page = await child_page_loader(info.context, POST_LISTING, children, args)(parent_key)
+    return await connection_of(info, page, lambda row: from_row(Post, row))
+
+
+__all__ = ["After", "Before", "First", "Last", "Locale", "OrderBy", "Post", "Where"]

@@ -1,0 +1,87 @@
+"""The root `Query`, `node`/`nodes`, and the schema built from every type's queries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+
+from resolvers.asset import asset_by_id
+from resolvers.author import author_by_id
+from resolvers.core.context import ReadContext
+from resolvers.core.ids import decode_any_id
+from resolvers.page import page_by_id
+from resolvers.post import post_by_id
+from resolvers.tag import tag_by_id
+from schema.asset.queries import AssetQueries
+from schema.asset.types import Asset
+from schema.author.queries import AuthorQueries
+from schema.author.types import Author
+from schema.core.context import Info, from_optional_row
+from schema.core.errors import MastheadSchema
+from schema.core.extensions import OperationLifecycle
+from schema.core.node import Node
+from schema.page.queries import PageQueries
+from schema.page.types import Page
+from schema.post.queries import PostQueries
+from schema.post.types import Post
+from schema.search.queries import SearchQueries
+from schema.tag.queries import TagQueries
+from schema.tag.types import Tag
+
+NodeLoader = Callable[[ReadContext, int], Awaitable[Any | None]]
+NODE_TYPES: dict[str, tuple[NodeLoader, type[Any]]] = {
+    "Post": (post_by_id, Post),
+    "Page": (page_by_id, Page),
+    "Author": (author_by_id, Author),
+    "Tag": (tag_by_id, Tag),
+    "Asset": (asset_by_id, Asset),
+}
+
+
+async def _node(info: Info, global_id: str) -> Node | None:
+    type_name, pk = decode_any_id(global_id)
+    if type_name not in NODE_TYPES:
+        return None
+    load, cls = NODE_TYPES[type_name]
+    node: Node | None = from_optional_row(cls, await load(info.context, pk))
+    return node
+
+
+@strawberry.type(description="Every read of Masthead's content API.")
+class Query(PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, SearchQueries):
+    """The root query type."""
+
+    @strawberry.field(description="Any visible entry by its global ID.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global ID.")],  # noqa: A002
+    ) -> Node | None:
+        """Null when the entry does not exist or is hidden."""
+        return await _node(info, id)
+
+    @strawberry.field(description="Visible entries by global ID, in the order given.")
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs.")],
+    ) -> list[Node | None]:
+        """Null for each missing or hidden entry; loads are batched per type."""
+        return list(await asyncio.gather(*(_node(info, global_id) for global_id in ids)))
+
+
+def build_schema() -> MastheadSchema:
+    """The executable schema."""
+    return MastheadSchema(
+        query=Query,
+        types=[Post, Page, Author, Tag, Asset],
+        extensions=[
+            OperationLifecycle,
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+        ],
+    )

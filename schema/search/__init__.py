@@ -1,0 +1,1 @@
+"""Search: the `search` root query, its hits, snippets and connection."""

@@ -1,0 +1,1 @@
+"""The Tag type: its GraphQL object, inputs and root queries."""

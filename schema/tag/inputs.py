@@ -1,0 +1,33 @@
+"""Filter and order inputs of tags."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from schema.core.filters import DateTimeFilter, IDFilter, StringFilter
+
+
+@strawberry.input(description="Conditions on tags; all given fields must hold.")
+class TagWhere:
+    """Tag filter: fields combine with AND; `AND`, `OR` and `NOT` nest."""
+
+    and_: list[TagWhere] | None = strawberry.field(default=None, name="AND", description="All of.")
+    or_: list[TagWhere] | None = strawberry.field(default=None, name="OR", description="Any of.")
+    not_: TagWhere | None = strawberry.field(default=None, name="NOT", description="Not this.")
+    id: IDFilter | None = strawberry.field(default=None, description="By ID.")
+    slug: StringFilter | None = strawberry.field(default=None, description="By slug.")
+    name: StringFilter | None = strawberry.field(default=None, description="By name.")
+    description: StringFilter | None = strawberry.field(default=None, description="By text.")
+    created_at: DateTimeFilter | None = strawberry.field(default=None, description="By creation.")
+
+
+@strawberry.enum(description="Orders of tags; ties break by ID.")
+class TagOrder(Enum):
+    """Tag orderings."""
+
+    NAME_ASC = strawberry.enum_value("NAME_ASC", description="Name A→Z.")
+    NAME_DESC = strawberry.enum_value("NAME_DESC", description="Name Z→A.")
+    SLUG_ASC = strawberry.enum_value("SLUG_ASC", description="Slug A→Z.")
+    CREATED_AT_DESC = strawberry.enum_value("CREATED_AT_DESC", description="Newest first.")

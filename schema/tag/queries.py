@@ -1,0 +1,60 @@
+"""Root queries of tags: `tag` and `tags`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.core.ids import decode_id
+from resolvers.core.listing import list_args, list_page
+from resolvers.core.lookup import one_key
+from resolvers.tag import TAG_LISTING, tag_by_id, tag_by_slug
+from schema.core.arguments import After, Before, First, Last
+from schema.core.connection import Connection, connection_of
+from schema.core.context import Info, from_optional_row, from_row
+from schema.core.prefetch import with_relations
+from schema.tag.inputs import TagOrder, TagWhere
+from schema.tag.types import Tag
+
+
+@strawberry.type
+class TagQueries:
+    """`tag` and `tags`."""
+
+    @strawberry.field(description="One tag by ID or by slug.")
+    async def tag(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,  # noqa: A002
+        slug: str | None = None,
+    ) -> Tag | None:
+        """Null when no tag matches."""
+        key, value = one_key(id=id, slug=slug)
+        if key == "slug":
+            row = await tag_by_slug(info.context, value)
+        else:
+            row = await tag_by_id(info.context, decode_id(value, "Tag"))
+        return await with_relations(info, from_optional_row(Tag, row))
+
+    @strawberry.field(description="Tags, by name unless `orderBy` says otherwise.")
+    async def tags(  # noqa: PLR0913
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        where: Annotated[
+            TagWhere | None, strawberry.argument(description="Only tags matching.")
+        ] = None,
+        order_by: Annotated[
+            list[TagOrder] | None, strawberry.argument(description="Sort keys, in order.")
+        ] = None,
+    ) -> Connection[Tag]:
+        """One statement for the page, one more when `totalCount` is read."""
+        args = list_args(
+            first=first, after=after, last=last, before=before, where=where, order_by=order_by
+        )
+        page = await list_page(info.context, TAG_LISTING, args)
+        return await connection_of(info, page, lambda row: from_row(Tag, row))

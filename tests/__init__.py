@@ -1,0 +1,1 @@
+"""Masthead's test suite."""

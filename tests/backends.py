@@ -1,0 +1,73 @@
+"""Test databases: a migrated SQLite template copied per test, or one PostgreSQL database
+truncated before each test. `MASTHEAD_TEST_BACKEND` chooses (default sqlite)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from migrations.runner import head_revision, upgrade
+from models import Base
+
+BACKEND = os.environ.get("MASTHEAD_TEST_BACKEND", "sqlite")
+POSTGRES_URL = os.environ.get(
+    "MASTHEAD_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextmanager
+def sqlite_template(directory: Path) -> Iterator[Path]:
+    """A migrated SQLite file to copy for each test."""
+    path = directory / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    yield path
+
+
+def sqlite_copy(template: Path, directory: Path) -> str:
+    """A fresh copy of the template; its URL."""
+    target = directory / "masthead.db"
+    shutil.copyfile(template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(
+        POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A migrated PostgreSQL database for this test session, dropped afterwards."""
+    name = f"masthead_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def truncate_all(engine: AsyncEngine) -> None:
+    """Empty every content table, restart ids and restore the migration stamp a test may
+    have changed, so each test starts clean."""
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        await connection.execute(
+            sa.text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
+        )

@@ -1,0 +1,96 @@
+"""Fixtures: a fresh database per test on the chosen backend, the ASGI app and a client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from database import StatementTally, create_engine
+from server import create_app
+from settings import Settings
+from tests import backends
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
+    """Migrated once per session: a SQLite file to copy, or a PostgreSQL database URL."""
+    if backends.BACKEND == "postgresql":
+        with backends.postgres_database() as url:
+            yield url
+    else:
+        with backends.sqlite_template(tmp_path_factory.mktemp("template")) as path:
+            yield path
+
+
+@pytest.fixture
+async def database_url(database_template: Path | str, tmp_path: Path) -> str:
+    """A clean, migrated database for one test."""
+    if isinstance(database_template, Path):
+        return backends.sqlite_copy(database_template, tmp_path)
+    engine = create_engine(url=database_template)
+    await backends.truncate_all(engine)
+    await engine.dispose()
+    return database_template
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at this test's database."""
+    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"))
+
+
+@pytest.fixture
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The engine for this test's database."""
+    engine = create_engine(settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking to the real ASGI app in-process."""
+    app = create_app(settings, engine=engine)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+class GraphQLClient:
+    """Posts GraphQL documents and counts the SQL statements each one issued."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.last_statements = 0
+
+    async def query(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The JSON response to one document (data and errors)."""
+        before = StatementTally.total
+        response = await self.client.post(
+            "/graphql", json={"query": document, "variables": variables or {}}, headers=headers
+        )
+        self.last_statements = StatementTally.total - before
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, document: str, variables: dict[str, Any] | None = None) -> Any:
+        """The `data` of a response that must have no errors."""
+        body = await self.query(document, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    """A GraphQL client on the app."""
+    return GraphQLClient(client)

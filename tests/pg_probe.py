@@ -1,0 +1,22 @@
+"""Exit 0 when the PostgreSQL server at the given URL answers, 1 otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import asyncpg
+
+
+async def _probe(url: str) -> bool:
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    try:
+        connection = await asyncio.wait_for(asyncpg.connect(dsn), timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    await connection.close()
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(0 if asyncio.run(_probe(sys.argv[1])) else 1)

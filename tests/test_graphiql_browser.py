@@ -1,0 +1,236 @@
+"""GraphiQL at `/graphql`: its local assets, and the page in headless Chromium on a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from graphiql.examples import Example, load_examples
+from graphiql.page import render_page
+from tests.backends import BACKEND
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+MASTHEAD = Path(sys.executable).parent / "masthead"
+STARTUP_SECONDS = 30.0
+BROWSER_TIMEOUT_MS = 15_000
+WELCOME_TITLE = "Welcome to Masthead"  # the demo seed's newest post
+# The editor of the variables/headers pane that is showing (the other is hidden).
+VISIBLE_TOOL_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
+
+
+class _AssetLinks(HTMLParser):
+    """The URLs of a page's scripts and stylesheets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and values.get("src"):
+            self.urls.append(values["src"] or "")
+        if tag == "link" and values.get("rel") == "stylesheet":
+            self.urls.append(values.get("href") or "")
+
+
+async def _asset_urls(client: httpx.AsyncClient) -> list[str]:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    links = _AssetLinks()
+    links.feed(response.text)
+    return links.urls
+
+
+async def test_graphiql_page_loads_only_assets_masthead_serves(client: httpx.AsyncClient) -> None:
+    urls = await _asset_urls(client)
+
+    assert len(urls) >= 4
+    assert [url for url in urls if not url.startswith("/graphiql/assets/")] == []
+
+
+async def test_graphiql_assets_answer_with_a_year_long_cache(client: httpx.AsyncClient) -> None:
+    for url in await _asset_urls(client):
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        assert response.content, url
+        assert "max-age=31536000" in response.headers["cache-control"], url
+
+
+async def test_unknown_graphiql_asset_is_not_found(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphiql/assets/package.json")
+
+    assert response.status_code == 404
+
+
+def test_a_closing_script_tag_in_an_example_cannot_end_the_config() -> None:
+    example = Example(name="x", title="X", query="{ a } # </script><b>", variables={})
+
+    html = render_page(endpoint="/graphql", examples=[example])
+
+    assert "</script><b>" not in html
+
+
+# The browser tests below run against a real `masthead serve` process.
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    """The system Chromium: never downloaded. Required in CI, optional on a laptop."""
+    if BACKEND == "postgresql":
+        pytest.skip("the GraphiQL page does not depend on the database: browser runs on SQLite")
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing and CI requires the browser test")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return CHROMIUM
+
+
+def _masthead(*args: str, env: dict[str, str], cwd: Path) -> None:
+    subprocess.run([str(MASTHEAD), *args], env=env, cwd=cwd, check=True, capture_output=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = server.stdout.read().decode() if server.stdout else ""
+            pytest.fail(f"masthead serve exited with {server.returncode}:\n{output}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)  # the port is not listening yet: poll again shortly
+    pytest.fail(f"masthead serve did not answer /healthz within {STARTUP_SECONDS} s")
+
+
+@pytest.fixture(scope="module")
+def served_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, seeded SQLite database behind `masthead serve` on a free port."""
+    directory = tmp_path_factory.mktemp("served")
+    env = {
+        **os.environ,
+        "MASTHEAD_DATABASE_URL": f"sqlite+aiosqlite:///{directory / 'masthead.db'}",
+        "MASTHEAD_MEDIA_DIR": str(directory / "media"),
+    }
+    _masthead("migrate", env=env, cwd=directory)
+    _masthead("seed", "--posts", "30", env=env, cwd=directory)
+    port = _free_port()
+    command = [str(MASTHEAD), "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env=env, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_until_healthy(f"http://127.0.0.1:{port}", server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout:
+            server.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[Browser]:
+    """Headless Chromium, shared by this module's tests."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def graphiql(browser: Browser, served_url: str) -> Iterator[Page]:
+    """GraphiQL opened in a fresh browser context (no saved tabs), its tabs rendered."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page.goto(f"{served_url}/graphql")
+    page.locator(".graphiql-tab").first.wait_for()
+    yield page
+    context.close()
+
+
+def _result_text(page: Page) -> str:
+    return page.locator(".result-window").inner_text()
+
+
+def _run_active_tab(page: Page) -> None:
+    page.locator(".graphiql-execute-button").click()
+    page.wait_for_function(
+        "document.querySelector('.result-window')?.innerText.includes('\"data\"')"
+    )
+
+
+def test_graphiql_opens_with_one_tab_per_example_query(graphiql: Page) -> None:
+    operation_names = [
+        example.query.split("query ", 1)[1].split("(", 1)[0].split(" ", 1)[0]
+        for example in load_examples()
+    ]
+
+    tabs = graphiql.locator(".graphiql-tab").all_inner_texts()
+
+    assert [tab.strip() for tab in tabs] == operation_names
+
+
+def test_running_the_first_example_shows_the_latest_posts(graphiql: Page) -> None:
+    _run_active_tab(graphiql)
+
+    result = _result_text(graphiql)
+    assert WELCOME_TITLE in result
+    assert '"errors"' not in result
+
+
+def test_another_example_tab_runs_with_its_own_variables(graphiql: Page) -> None:
+    graphiql.locator(".graphiql-tab", has_text="PostPage").click()
+
+    _run_active_tab(graphiql)
+
+    result = _result_text(graphiql)
+    assert WELCOME_TITLE in result
+    assert '"errors"' not in result
+
+
+def test_the_header_editor_is_open_when_graphiql_starts(graphiql: Page) -> None:
+    headers_button = graphiql.locator(".graphiql-editor-tools button[data-name=headers]")
+
+    assert "active" in (headers_button.get_attribute("class") or "")
+    assert graphiql.locator(VISIBLE_TOOL_EDITOR).is_visible()
+
+
+def test_headers_typed_in_the_header_editor_are_sent(graphiql: Page) -> None:
+    headers = {"X-Masthead-Probe": "from-the-header-editor"}
+    graphiql.evaluate(
+        "([selector, text]) => document.querySelector(selector).CodeMirror.setValue(text)",
+        [VISIBLE_TOOL_EDITOR, json.dumps(headers)],
+    )
+
+    with graphiql.expect_request(lambda request: "HomePage" in (request.post_data or "")) as sent:
+        graphiql.locator(".graphiql-execute-button").click()
+
+    assert sent.value.headers.get("x-masthead-probe") == "from-the-header-editor"
