@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from edge.errors import format_error
+from edge.errors import format_error, request_error
 from graphiql.examples import load_examples
 from graphiql.page import render_page
 from models import utcnow
@@ -33,6 +35,20 @@ class GraphQLView(GraphQL[ReadContext, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL with the example queries, every asset served by Masthead itself."""
         return HTMLResponse(self.graphiql_page)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refusals before execution (bad body, unknown operation) are GraphQL errors too."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as refusal:
+            response = JSONResponse(
+                request_error(refusal.reason),
+                status_code=refusal.status_code,
+            )
+        await response(scope, receive, send)
 
     async def get_context(
         self,

@@ -208,6 +208,11 @@ def test_running_the_first_example_shows_the_latest_posts(graphiql: Page) -> Non
 
 def test_another_example_tab_runs_with_its_own_variables(graphiql: Page) -> None:
     graphiql.locator(".graphiql-tab", has_text="PostPage").click()
+    graphiql.locator(".graphiql-tab-active", has_text="PostPage").wait_for()
+    graphiql.wait_for_function(
+        "document.querySelector('.graphiql-query-editor .CodeMirror')"
+        "?.CodeMirror.getValue().includes('query PostPage')"
+    )
 
     _run_active_tab(graphiql)
 

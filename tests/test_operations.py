@@ -1,8 +1,11 @@
-"""Health, readiness and metrics endpoints."""
+"""Health, readiness and metrics endpoints, and refusals at the HTTP level."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -39,3 +42,37 @@ async def test_metrics_export_statements_requests_and_latency(
     assert "masthead_sql_statements_total{" in text
     assert 'masthead_http_requests_total{path="/graphql",status="200"}' in text
     assert 'masthead_http_request_duration_seconds_bucket{le="0.001",path="/graphql"}' in text
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "code"),
+    [
+        (
+            {"json": {"query": "query A { tags { totalCount } }", "operationName": "B"}},
+            400,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+            "BAD_USER_INPUT",
+        ),
+        ({"json": {"variables": {}}}, 400, "BAD_USER_INPUT"),
+        (
+            {"content": b"query={}", "headers": {"content-type": "text/plain"}},
+            400,
+            "BAD_USER_INPUT",
+        ),
+    ],
+    ids=["unknown-operation", "broken-json", "no-query", "text-plain"],
+)
+async def test_requests_refused_before_execution_are_graphql_errors_with_a_code(
+    client: httpx.AsyncClient, request_kwargs: dict[str, Any], status: int, code: str
+) -> None:
+    response = await client.post("/graphql", **request_kwargs)
+
+    assert response.status_code == status
+    body = response.json()
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == [code]
+    assert body["errors"][0]["message"]

@@ -5,8 +5,9 @@
   var tabs = config.examples.map(function (example) {
     return { query: example.query, variables: JSON.stringify(example.variables, null, 2) };
   });
+  var send = GraphiQL.createFetcher({ url: config.endpoint });
   var props = {
-    fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
+    fetcher: fetcher,
     defaultTabs: tabs,
     isHeadersEditorEnabled: true,
     shouldPersistHeaders: false,
@@ -20,6 +21,21 @@
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, props)
   );
+
+  // Right after a tab switch GraphiQL may still send the previous tab's operationName,
+  // which the server rightly refuses: send a name only when this document defines it.
+  function fetcher(params, options) {
+    var name = params.operationName;
+    if (name && !definesOperation(params.query || "", name)) {
+      params = Object.assign({}, params, { operationName: undefined });
+    }
+    return send(params, options);
+  }
+
+  function definesOperation(query, name) {
+    var pattern = new RegExp("\\b(query|mutation|subscription)\\s+" + name + "\\b");
+    return pattern.test(query);
+  }
 
   function savedTabs() {
     try {
