@@ -1,0 +1,1 @@
+"""Benchmark: the six example queries under load, against Masthead and two baselines."""
