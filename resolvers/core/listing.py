@@ -124,8 +124,7 @@ def child_page_loader(
         base = build()
 
         async def load(parent_keys: list[Any]) -> list[PageResult]:
-            keyed = base.where(children.parent_key.in_(parent_keys))
-            statement = grouped_page_statement(keyed, grouping, ordering, request)
+            statement = grouped_page_statement(base, grouping, ordering, request, parent_keys)
             groups: dict[Any, list[Any]] = defaultdict(list)
             for row in await ctx.rows(statement):
                 groups[row.group_key].append(row)

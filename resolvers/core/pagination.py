@@ -216,22 +216,30 @@ class Grouping:
 
 
 def grouped_page_statement(
-    base: Select[Any], grouping: Grouping, ordering: Ordering, request: PageRequest
+    base: Select[Any],
+    grouping: Grouping,
+    ordering: Ordering,
+    request: PageRequest,
+    parent_keys: Sequence[Any],
 ) -> Select[Any]:
     """One page per parent in a single statement.
 
-    A window numbers only keys and sort columns (narrow rows, often index-only); the wide
-    columns are then read for the winners alone.
+    For several parents a window numbers only keys and sort columns (narrow rows, often
+    index-only); the wide columns are then read for the winners alone. For one parent
+    (a tag archive, a post's author) the plain keyset page is the same rows without the
+    window's materialization.
     """
+    group_key = grouping.parent.label("group_key")
+    if len(parent_keys) == 1:
+        single = base.where(grouping.parent == parent_keys[0]).add_columns(group_key)
+        return page_statement(single, ordering, request)
     order = _order_clauses(ordering, backwards=request.backwards)
     number = func.row_number().over(partition_by=grouping.parent, order_by=order)
     ranked = (
         base.with_only_columns(
-            grouping.key.label("ranked_key"),
-            grouping.parent.label("group_key"),
-            number.label("page_rank"),
+            grouping.key.label("ranked_key"), group_key, number.label("page_rank")
         )
-        .where(*_bounds(ordering, request))
+        .where(grouping.parent.in_(parent_keys), *_bounds(ordering, request))
         .subquery("ranked")
     )
     return (
