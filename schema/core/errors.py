@@ -21,11 +21,12 @@ def error_code(error: GraphQLError) -> str:
         error.original_error, GraphQLSyntaxError
     ):
         return "GRAPHQL_PARSE_FAILED"
+    if error.path is None and error.message.startswith("Variable '$"):
+        # A variable value that does not coerce (it carries the scalar's own error).
+        return "BAD_USER_INPUT"
     if error.original_error is not None:
         return INTERNAL
     if error.path is None:
-        if error.message.startswith("Variable '$"):
-            return "BAD_USER_INPUT"
         return "GRAPHQL_VALIDATION_FAILED"
     return INTERNAL
 
