@@ -6,7 +6,6 @@ answers with the JSON Masthead gives for that example, from one or a few SQL sta
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import sqlite3
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,6 +23,7 @@ from starlette.routing import Route
 from bench.floor_post import post_page
 from bench.floor_queries import Handler, authors_index, filtered, home, tag_archive
 from bench.floor_search import search
+from bench.servers import serve_baseline
 
 HANDLERS: dict[str, Handler] = {
     "home": home,
@@ -80,13 +79,8 @@ def create_app(path: Path) -> Starlette:
 
 
 def main() -> None:
-    """Serve the floor on one port, the way `masthead serve` runs uvicorn."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", type=Path, required=True, help="SQLite file")
-    parser.add_argument("--port", type=int, default=8001)
-    args = parser.parse_args()
-    app = create_app(args.database)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, access_log=False, log_level="warning")
+    """Serve the floor baseline."""
+    serve_baseline(create_app, __doc__)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,10 @@ for each relation of each parent, no DataLoaders, no look-ahead.
 
 from __future__ import annotations
 
-import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
 import strawberry
-import uvicorn
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from starlette.applications import Starlette
@@ -25,6 +23,7 @@ import models
 from bench.naive_entries import Author, Post, Tag, author_connection, post_connection
 from bench.naive_filters import PostWhere, post_condition
 from bench.naive_types import Connection, Info, NaiveContext, visible_posts
+from bench.servers import serve_baseline
 
 
 @strawberry.type
@@ -97,13 +96,8 @@ def create_app(path: Path) -> Starlette:
 
 
 def main() -> None:
-    """Serve the naive baseline on one port, the way `masthead serve` runs uvicorn."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", type=Path, required=True, help="SQLite file")
-    parser.add_argument("--port", type=int, default=8002)
-    args = parser.parse_args()
-    app = create_app(args.database)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, access_log=False, log_level="warning")
+    """Serve the naive baseline."""
+    serve_baseline(create_app, __doc__)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import uvicorn
+from starlette.applications import Starlette
 
 STARTUP_SECONDS = 60.0
 POLL_SECONDS = 0.1
@@ -78,3 +81,13 @@ def running_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def serve_baseline(create_app: Callable[[Path], Starlette], description: str | None) -> None:
+    """A baseline's command line: its app over one SQLite file on one port, run by uvicorn."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--database", type=Path, required=True, help="SQLite file")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    app = create_app(args.database)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, access_log=False, log_level="warning")
