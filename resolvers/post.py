@@ -16,7 +16,14 @@ from resolvers.core.ids import decode_id
 from resolvers.core.listing import Children, Listing
 from resolvers.core.loaders import row_lists_by_key, rows_by_key
 from resolvers.core.locale import best_translation, locale_chain
-from resolvers.core.pagination import SortKey, parse_datetime
+from resolvers.core.pagination import (
+    Grouping,
+    Ordering,
+    PageRequest,
+    SortKey,
+    grouped_page_statement,
+    parse_datetime,
+)
 from resolvers.core.where import ColumnFilter, FilterSpec, ToMany, ToOne
 from resolvers.tag import TAG_FILTERS, tags
 
@@ -183,7 +190,11 @@ async def related_posts(ctx: ReadContext, post: Any, first: int) -> list[Any]:
 
 
 def _related_statement(ctx: ReadContext, keys: list[int], first: int, locale: str) -> Any:
-    """Count shared tags on the join table alone, rank the visible candidates, read winners."""
+    """Per source post, the visible candidates with the most shared tags, newest first.
+
+    Shared tags are counted on the join table alone; the page per source comes from the
+    one per-parent pagination.
+    """
     source_tags = post_tags.alias("source_tags")
     shared = (
         select(
@@ -197,29 +208,25 @@ def _related_statement(ctx: ReadContext, keys: list[int], first: int, locale: st
         .subquery("shared")
     )
     source = posts.alias("source_post")
-    rank = func.row_number().over(
-        partition_by=shared.c.source_id,
-        order_by=(shared.c.tag_count.desc(), posts.c.published_at.desc(), posts.c.id.desc()),
-    )
-    ranked = (
-        select(
-            posts.c.id.label("ranked_key"),
-            shared.c.source_id.label("group_key"),
-            rank.label("page_rank"),
-        )
+    candidates = (
+        select(*POST_COLUMNS)
         .select_from(shared)
         .join(posts, posts.c.id == shared.c.candidate_id)
         .join(source, source.c.id == shared.c.source_id)
         .where(*post_scope(ctx, locale))
         .where(posts.c.translation_group != source.c.translation_group)
-        .subquery("ranked")
     )
-    return (
-        select(*POST_COLUMNS, ranked.c.group_key)
-        .join(ranked, posts.c.id == ranked.c.ranked_key)
-        .where(ranked.c.page_rank <= first)
-        .order_by(ranked.c.group_key, ranked.c.page_rank)
+    ordering = Ordering(
+        "RELATED",
+        (
+            SortKey("tag_count", shared.c.tag_count, descending=True),
+            SortKey("published_at", posts.c.published_at, descending=True, nullable=True),
+            SortKey("id", posts.c.id, descending=True),
+        ),
     )
+    grouping = Grouping(POST_COLUMNS, posts.c.id, shared.c.source_id)
+    request = PageRequest(size=first, after=None, before=None, backwards=False)
+    return grouped_page_statement(candidates, grouping, ordering, request, keys)
 
 
 def _related_loader(ctx: ReadContext, first: int, locale: str) -> DataLoader[int, list[Any]]:
@@ -228,6 +235,7 @@ def _related_loader(ctx: ReadContext, first: int, locale: str) -> DataLoader[int
         lists: dict[int, list[Any]] = {pk: [] for pk in keys}
         for row in rows:
             lists[row.group_key].append(row)
-        return [lists[pk] for pk in keys]
+        # A page carries one row more than asked for, to tell whether there is more.
+        return [lists[pk][:first] for pk in keys]
 
     return ctx.loader(("Post.related", first, locale), lambda: load)

@@ -168,3 +168,24 @@ async def test_page_tree_paths_parents_children_and_ancestors(
         "/docs/api",
         "/docs/guide",
     ]
+
+
+async def test_related_ranks_by_shared_tags_then_newest_and_agrees_in_lists(
+    gql: GraphQLClient, engine: AsyncEngine
+) -> None:
+    factory = Factory(engine)
+    a, b, c = [await factory.tag(slug=slug) for slug in ("a", "b", "c")]
+    await factory.post(slug="source", tags=[a, b, c])
+    await factory.post(slug="one-old", tags=[a])
+    await factory.post(slug="two", tags=[a, b])
+    await factory.post(slug="one-new", tags=[c])
+    await factory.post(slug="unrelated", tags=[await factory.tag(slug="d")])
+
+    single = await gql.data('{ post(slug: "source") { related(first: 5) { slug } } }')
+    listed = await gql.data("{ posts(first: 10) { nodes { slug related(first: 5) { slug } } } }")
+
+    expected = [{"slug": "two"}, {"slug": "one-new"}, {"slug": "one-old"}]
+    assert single["post"]["related"] == expected
+    by_slug = {node["slug"]: node["related"] for node in listed["posts"]["nodes"]}
+    assert by_slug["source"] == expected
+    assert by_slug["two"][0] == {"slug": "source"}
