@@ -1,0 +1,155 @@
+"""Relay connections: keyset cursors both ways, page sizes, stable cursors, total order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import GraphQLClient
+from tests.factories import Factory
+
+PAGE = """query P($first: Int, $after: String, $last: Int, $before: String) {
+  posts(first: $first, after: $after, last: $last, before: $before) {
+    totalCount nodes { slug }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+async def _posts(
+    engine: AsyncEngine, count: int, *, same_time: bool = False, factory: Factory | None = None
+) -> list[str]:
+    """`count` posts; newest first, the order the API lists them in."""
+    factory = factory or Factory(engine)
+    slugs = []
+    for n in range(count):
+        moment = START if same_time else START + timedelta(hours=n)
+        slugs.append((await factory.post(slug=f"p{n:03}", published_at=moment))["slug"])
+    return slugs[::-1]
+
+
+async def _page(gql: GraphQLClient, **variables: Any) -> dict[str, Any]:
+    data = await gql.data(PAGE, variables)
+    posts: dict[str, Any] = data["posts"]
+    return posts
+
+
+async def test_walking_forward_and_backward_gives_the_whole_list_once(
+    gql: GraphQLClient, engine: AsyncEngine
+) -> None:
+    expected = await _posts(engine, 23)
+
+    forward: list[str] = []
+    after = None
+    while True:
+        page = await _page(gql, first=5, after=after)
+        forward += [node["slug"] for node in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    backward: list[str] = []
+    before = None
+    while True:
+        page = await _page(gql, last=5, before=before)
+        backward = [node["slug"] for node in page["nodes"]] + backward
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+
+    assert forward == expected
+    assert backward == expected
+
+
+async def test_page_info_at_both_ends_and_default_size(
+    gql: GraphQLClient, engine: AsyncEngine
+) -> None:
+    await _posts(engine, 25)
+
+    first = await _page(gql)
+    last = await _page(gql, last=5)
+
+    assert len(first["nodes"]) == 20
+    assert first["totalCount"] == 25
+    assert first["pageInfo"]["hasNextPage"] is True
+    assert first["pageInfo"]["hasPreviousPage"] is False
+    assert last["pageInfo"]["hasPreviousPage"] is True
+    assert last["pageInfo"]["hasNextPage"] is False
+
+
+async def test_cursor_stays_valid_when_posts_are_inserted_between_requests(
+    gql: GraphQLClient, engine: AsyncEngine
+) -> None:
+    factory = Factory(engine)
+    expected = await _posts(engine, 10, factory=factory)
+    page_one = await _page(gql, first=4)
+    await factory.post(slug="newest", published_at=START + timedelta(days=30))
+    await factory.post(slug="between", published_at=START + timedelta(hours=4, minutes=30))
+
+    page_two = await _page(gql, first=4, after=page_one["pageInfo"]["endCursor"])
+
+    assert [node["slug"] for node in page_two["nodes"]] == [
+        expected[4],
+        "between",
+        *expected[5:7],
+    ]
+
+
+async def test_ties_are_broken_by_id_so_pages_never_overlap(
+    gql: GraphQLClient, engine: AsyncEngine
+) -> None:
+    await _posts(engine, 9, same_time=True)
+
+    page_one = await _page(gql, first=4)
+    page_two = await _page(gql, first=4, after=page_one["pageInfo"]["endCursor"])
+    page_three = await _page(gql, first=4, after=page_two["pageInfo"]["endCursor"])
+
+    slugs = [n["slug"] for p in (page_one, page_two, page_three) for n in p["nodes"]]
+    assert slugs == [f"p{n:03}" for n in range(8, -1, -1)]
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"first": 101}, {"first": -1}, {"last": 101}, {"first": 2, "last": 2}, {"after": "nope"}],
+    ids=["first-101", "negative", "last-101", "first-and-last", "garbled-cursor"],
+)
+async def test_bad_page_arguments_are_bad_user_input(
+    gql: GraphQLClient, engine: AsyncEngine, variables: dict[str, Any]
+) -> None:
+    await _posts(engine, 3)
+
+    body = await gql.query(PAGE, variables)
+
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["BAD_USER_INPUT"]
+
+
+async def test_first_100_is_allowed(gql: GraphQLClient, engine: AsyncEngine) -> None:
+    await _posts(engine, 3)
+
+    assert len((await _page(gql, first=100))["nodes"]) == 3
+
+
+async def test_nested_posts_paginate_per_author(gql: GraphQLClient, engine: AsyncEngine) -> None:
+    factory = Factory(engine)
+    for name in ("ann", "bea"):
+        author = await factory.author(slug=name, name=name)
+        for n in range(3):
+            await factory.post(
+                slug=f"{name}-{n}", author_id=author["id"], published_at=START + timedelta(days=n)
+            )
+    document = """query A($after: String) { authors(orderBy: [NAME_ASC]) { nodes { slug
+      posts(first: 2, after: $after) { totalCount nodes { slug } pageInfo { endCursor } } } } }"""
+
+    first = await gql.data(document)
+    ann_cursor = first["authors"]["nodes"][0]["posts"]["pageInfo"]["endCursor"]
+    rest = await gql.data(document, {"after": ann_cursor})
+
+    pages = {a["slug"]: a["posts"] for a in first["authors"]["nodes"]}
+    assert {slug: [n["slug"] for n in p["nodes"]] for slug, p in pages.items()} == {
+        "ann": ["ann-2", "ann-1"],
+        "bea": ["bea-2", "bea-1"],
+    }
+    assert {slug: p["totalCount"] for slug, p in pages.items()} == {"ann": 3, "bea": 3}
+    assert [n["slug"] for n in rest["authors"]["nodes"][0]["posts"]["nodes"]] == ["ann-0"]
