@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -16,15 +17,29 @@ from edge.graphql_view import GraphQLView
 from edge.health import healthz, readyz
 from edge.metrics import MetricsMiddleware, metrics
 from graphiql.page import graphiql_routes
+from models import utcnow
 from schema.root import build_schema
 from settings import Settings, get_settings
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
-    """Masthead's app: `/graphql` (with GraphiQL), `/healthz`, `/readyz`, `/metrics`."""
+def create_app(
+    settings: Settings | None = None,
+    engine: AsyncEngine | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> Starlette:
+    """Masthead's app: `/graphql` (with GraphiQL), `/media`, `/healthz`, `/readyz`, `/metrics`.
+
+    `clock` is the time requests see (scheduled posts go live by it).
+    """
     settings = settings or get_settings()
     engine = engine or create_engine(settings)
-    view = GraphQLView(build_schema(), settings=settings, graphql_ide="graphiql")
+    view = GraphQLView(
+        build_schema(),
+        settings=settings,
+        clock=clock,
+        graphql_ide="graphiql",
+        multipart_uploads_enabled=True,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

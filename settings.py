@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     pool_size: int = 10
     media_dir: str = "media"
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_body_chars: int = 500_000
 
 
 @lru_cache(maxsize=1)

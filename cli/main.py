@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "cli.seed",
     "cli.content_io",
     "cli.schema_print",
+    "cli.token",
 )
 
 

@@ -20,11 +20,12 @@ def format_error(error: GraphQLError, *, mask_internal: bool) -> dict[str, objec
     return formatted
 
 
-def request_error(reason: str) -> dict[str, object]:
+def request_error(reason: str, code: str | None = None) -> dict[str, object]:
     """The GraphQL error body for a request refused before execution.
 
-    An unknown or disallowed operation does not validate; anything else (an unreadable
-    body, a wrong content type or method) is bad input.
+    Unless `code` says otherwise, an unknown or disallowed operation does not validate;
+    anything else (an unreadable body, a wrong content type or method) is bad input.
     """
-    code = "GRAPHQL_VALIDATION_FAILED" if "operation" in reason.lower() else "BAD_USER_INPUT"
+    if code is None:
+        code = "GRAPHQL_VALIDATION_FAILED" if "operation" in reason.lower() else "BAD_USER_INPUT"
     return {"data": None, "errors": [{"message": reason, "extensions": {"code": code}}]}

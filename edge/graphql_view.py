@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -19,15 +21,36 @@ from graphiql.examples import load_examples
 from graphiql.page import render_page
 from models import utcnow
 from resolvers.core.context import ReadContext, Viewer
+from resolvers.token import viewer_for_token
 from settings import Settings
+
+# Room for the multipart envelope (operations, map, part headers) around an upload.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class Refused(Exception):
+    """A request refused before execution, with its HTTP status and GraphQL error code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
 
 
 class GraphQLView(GraphQL[ReadContext, None]):
-    """One read context per operation; every error carries `extensions.code`."""
+    """One context per operation, with the token's viewer; every error carries a code."""
 
-    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        settings: Settings,
+        clock: Callable[[], datetime] = utcnow,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings
+        self.clock = clock
         base = settings.public_base_url.rstrip("/")
         self.media_base_url = f"{base}{settings.media_url_path}"
         self.graphiql_page = render_page(endpoint="/graphql", examples=load_examples())
@@ -37,18 +60,45 @@ class GraphQLView(GraphQL[ReadContext, None]):
         return HTMLResponse(self.graphiql_page)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Refusals before execution (bad body, unknown operation) are GraphQL errors too."""
+        """Refusals before execution (bad body, bad token, unknown operation) are errors too."""
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            self._check_body_size(request)
+            response = await self.run(request)
         except HTTPException as refusal:
-            response = JSONResponse(
-                request_error(refusal.reason),
-                status_code=refusal.status_code,
-            )
+            body = request_error(refusal.reason)
+            response = JSONResponse(body, status_code=refusal.status_code)
+        except Refused as refusal:
+            body = request_error(refusal.message, refusal.code)
+            headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None  # noqa: PLR2004
+            response = JSONResponse(body, status_code=refusal.status, headers=headers)
         await response(scope, receive, send)
+
+    def _check_body_size(self, request: Request) -> None:
+        """Multipart bodies carry files: refuse one over the upload limit before reading it."""
+        if not request.headers.get("content-type", "").startswith("multipart/"):
+            return
+        limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
+        if int(request.headers.get("content-length") or 0) > limit:
+            message = f"the request body is larger than the upload limit of {limit} bytes"
+            raise Refused(413, "PAYLOAD_TOO_LARGE", message)
+
+    async def _viewer(self, request: Request | WebSocket) -> Viewer:
+        header = request.headers.get("authorization")
+        if header is None:
+            return Viewer()
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise Refused(
+                401, "UNAUTHENTICATED", "the Authorization header must be `Bearer <token>`"
+            )
+        viewer = await viewer_for_token(request.app.state.engine, secret.strip())
+        if viewer is None:
+            raise Refused(401, "UNAUTHENTICATED", "the token is unknown or has been revoked")
+        return viewer
 
     async def get_context(
         self,
@@ -58,10 +108,11 @@ class GraphQLView(GraphQL[ReadContext, None]):
         """The request's viewer, clock and database access."""
         return ReadContext(
             request.app.state.engine,
-            viewer=Viewer(),
-            now=utcnow(),
+            viewer=await self._viewer(request),
+            now=self.clock(),
             default_locale=self.settings.default_locale,
             media_base_url=self.media_base_url,
+            settings=self.settings,
         )
 
     def encode_json(self, data: object) -> bytes:

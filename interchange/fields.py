@@ -23,15 +23,16 @@ Parser = Callable[[object], Any]
 class FieldProblem(Exception):
     """Why one value is not acceptable; `field` is a sub-field path, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, code: str = "INVALID") -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
 
 
-def reject(message: str, field: str | None = None) -> NoReturn:
-    """Refuse a value; `field` names the sub-field at fault, if any."""
-    raise FieldProblem(message, field)
+def reject(message: str, field: str | None = None, code: str = "INVALID") -> NoReturn:
+    """Refuse a value; `field` names the sub-field at fault, if any; `code` says how."""
+    raise FieldProblem(message, field, code)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _string(value: object, *, max_length: int | None) -> str:
     if not isinstance(value, str):
         reject("must be a string")
     if max_length is not None and len(value) > max_length:
-        reject(f"must be at most {max_length} characters")
+        reject(f"must be at most {max_length} characters", code="TOO_LONG")
     if "\x00" in value:  # PostgreSQL text cannot hold it, so no backend accepts it
         reject("must not contain NUL characters")
     return value

@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, func
+from sqlalchemy import DateTime, Integer, MetaData, String, Table, TypeDecorator, func
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -99,3 +99,12 @@ class WithSeo:
     seo_title: Mapped[str | None] = mapped_column(String(300), sort_order=LATE)
     seo_description: Mapped[str | None] = mapped_column(String(1000), sort_order=LATE)
     seo_canonical_url: Mapped[str | None] = mapped_column(String(2000), sort_order=LATE)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, typed as one (SQLAlchemy types `__table__` as any FROM clause)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        msg = f"{model.__name__} is not mapped to a single table"
+        raise TypeError(msg)
+    return table

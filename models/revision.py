@@ -25,4 +25,6 @@ class Revision(Base):
     token_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
 
-    __table_args__ = (Index("ix_revisions_entity", "entity_type", "entity_id", "version"),)
+    __table_args__ = (
+        Index("ix_revisions_entity", "entity_type", "entity_id", "version", unique=True),
+    )

@@ -18,17 +18,21 @@ from resolvers.post import post_by_id
 from resolvers.tag import tag_by_id
 from schema.asset.queries import AssetQueries
 from schema.asset.types import Asset
+from schema.author.mutations import AuthorMutations
 from schema.author.queries import AuthorQueries
 from schema.author.types import Author
 from schema.core.context import Info, from_optional_row
 from schema.core.errors import MastheadSchema
 from schema.core.extensions import OperationLifecycle
 from schema.core.node import Node
+from schema.page.mutations import PageMutations
 from schema.page.queries import PageQueries
 from schema.page.types import Page
+from schema.post.mutations import PostMutations
 from schema.post.queries import PostQueries
 from schema.post.types import Post
 from schema.search.queries import SearchQueries
+from schema.tag.mutations import TagMutations
 from schema.tag.queries import TagQueries
 from schema.tag.types import Tag
 
@@ -74,10 +78,16 @@ class Query(PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, S
         return list(await asyncio.gather(*(_node(info, global_id) for global_id in ids)))
 
 
+@strawberry.type(description="Every write of Masthead's management API; needs an API token.")
+class Mutation(PostMutations, PageMutations, AuthorMutations, TagMutations):
+    """The root mutation type."""
+
+
 def build_schema() -> MastheadSchema:
     """The executable schema."""
     return MastheadSchema(
         query=Query,
+        mutation=Mutation,
         types=[Post, Page, Author, Tag, Asset],
         extensions=[
             OperationLifecycle,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from database import StatementTally, create_engine
+from resolvers.token import create_token
 from server import create_app
 from settings import Settings
 from tests import backends
@@ -83,9 +84,14 @@ class GraphQLClient:
         body: dict[str, Any] = response.json()
         return body
 
-    async def data(self, document: str, variables: dict[str, Any] | None = None) -> Any:
+    async def data(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """The `data` of a response that must have no errors."""
-        body = await self.query(document, variables)
+        body = await self.query(document, variables, headers)
         assert "errors" not in body, body["errors"]
         return body["data"]
 
@@ -94,3 +100,17 @@ class GraphQLClient:
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     """A GraphQL client on the app."""
     return GraphQLClient(client)
+
+
+TokenMaker = Callable[..., Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def token(engine: AsyncEngine) -> TokenMaker:
+    """Makes a real API token for a role and returns the request headers that carry it."""
+
+    async def make(role: str, author_slug: str | None = None) -> dict[str, str]:
+        _info, secret = await create_token(engine, role=role, author_slug=author_slug)
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make

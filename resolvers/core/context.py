@@ -1,4 +1,4 @@
-"""Per-operation read context: who is asking, the request's clock, one connection, loaders."""
+"""Per-operation context: who is asking, the request's clock, one read connection, loaders."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
+from settings import Settings, get_settings
+
 LoadFunction = Callable[[list[Any]], Awaitable[Sequence[Any]]]
 DRAFT_READERS = frozenset({"preview", "author", "editor", "admin"})
 
@@ -22,17 +24,23 @@ class Viewer:
 
     role: str = "public"
     token_name: str | None = None
+    author_id: int | None = None
 
     @property
     def sees_drafts(self) -> bool:
         """Whether this viewer reads drafts and scheduled entries too."""
         return self.role in DRAFT_READERS
 
+    @property
+    def is_anonymous(self) -> bool:
+        """Whether the request carried no token."""
+        return self.role == "public"
+
 
 class ReadContext:
     """Everything one GraphQL operation shares: statements run on one connection in turn."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913
         self,
         engine: AsyncEngine,
         *,
@@ -40,8 +48,10 @@ class ReadContext:
         now: datetime,
         default_locale: str,
         media_base_url: str,
+        settings: Settings | None = None,
     ) -> None:
         self.engine = engine
+        self.settings = settings or get_settings()
         self.viewer = viewer
         self.now = now
         self.default_locale = default_locale
@@ -64,6 +74,10 @@ class ReadContext:
         if loader is None:
             loader = self._loaders[key] = DataLoader(load_fn=make())
         return loader
+
+    def forget(self) -> None:
+        """Drop every loaded row: a write changed what the next read must see."""
+        self._loaders.clear()
 
     async def close(self) -> None:
         """Release the connection (reads only: nothing to commit)."""

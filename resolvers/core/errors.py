@@ -18,3 +18,15 @@ class BadUserInput(MastheadError):
     """An argument value the server cannot use (a bad cursor, `first: 1000`, a bad id)."""
 
     code = "BAD_USER_INPUT"
+
+
+class Unauthenticated(MastheadError):
+    """The operation needs a token and the request carried none (or an unknown one)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(MastheadError):
+    """The token's role may not do this."""
+
+    code = "FORBIDDEN"

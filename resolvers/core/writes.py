@@ -1,0 +1,130 @@
+"""The write path's machinery: user problems, one transaction per change, revision and event."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from models import Event, Revision, table_of
+from resolvers.core.context import ReadContext
+
+revisions = table_of(Revision)
+events = table_of(Event)
+
+
+@dataclass(frozen=True)
+class UserProblem:
+    """Why a change was not made, for the user to act on: `field` is the input's path."""
+
+    field: tuple[str, ...]
+    message: str
+    code: str
+
+
+@dataclass
+class Problems:
+    """Every problem found while checking one change; any of them means nothing is written."""
+
+    items: list[UserProblem] = field(default_factory=list)
+
+    def add(self, path: tuple[str, ...] | str, code: str, message: str) -> None:
+        """Record one problem with the input field at `path`."""
+        self.items.append(UserProblem((path,) if isinstance(path, str) else path, message, code))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class Rejected(Exception):
+    """Raised inside a write transaction to roll it back and answer with user problems."""
+
+    def __init__(self, problems: list[UserProblem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+    @classmethod
+    def one(cls, *, path: tuple[str, ...] | str, code: str, message: str) -> Rejected:
+        """A rejection for a single problem."""
+        problems = Problems()
+        problems.add(path, code, message)
+        return cls(problems.items)
+
+
+@asynccontextmanager
+async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
+    """One transaction that commits only if the block finishes; nothing is half-written.
+
+    SQLite takes its write lock up front (`BEGIN IMMEDIATE`), so checks and writes see
+    one state and concurrent writers queue on the busy timeout instead of failing.
+    A constraint that a concurrent writer won becomes a `CONFLICT` problem.
+    """
+    async with ctx.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            await connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            await connection.begin()
+        try:
+            yield connection
+            await connection.commit()
+        except IntegrityError as error:
+            await connection.rollback()
+            message = "a concurrent change got there first; read the entry again and retry"
+            raise Rejected.one(path="id", code="CONFLICT", message=message) from error
+        except BaseException:
+            await connection.rollback()
+            raise
+    ctx.forget()
+
+
+def jsonable(value: Any) -> Any:
+    """A column value as JSON: timestamps in ISO 8601, enums by name."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to record: what happened to which entry, at which version."""
+
+    action: str
+    entity_type: str
+    entity_id: int
+    version: int | None = None
+    snapshot: dict[str, Any] | None = None
+
+
+async def record_change(connection: AsyncConnection, ctx: ReadContext, change: Change) -> None:
+    """The revision (when the type keeps them) and the outbox event of one change."""
+    who = ctx.viewer.token_name
+    if change.snapshot is not None:
+        await connection.execute(
+            insert(revisions).values(
+                entity_type=change.entity_type,
+                entity_id=change.entity_id,
+                version=change.version,
+                action=change.action,
+                snapshot={key: jsonable(value) for key, value in change.snapshot.items()},
+                token_name=who,
+                created_at=ctx.now,
+            )
+        )
+    await connection.execute(
+        insert(events).values(
+            action=change.action,
+            entity_type=change.entity_type,
+            entity_id=change.entity_id,
+            token_name=who,
+            occurred_at=ctx.now,
+        )
+    )

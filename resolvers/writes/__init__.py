@@ -1,0 +1,1 @@
+"""Write-side services: one module per content type, over the generic write path."""
