@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from resolvers.core.access import EDITORS, require_role
 from resolvers.core.content import render_body
 from resolvers.core.ids import encode_id
 from resolvers.page import (
@@ -16,10 +17,14 @@ from resolvers.page import (
     pages_by_parent,
     pages_by_translation_group,
 )
+from resolvers.revision import PAGE_REVISIONS
+from schema.core.arguments import After, First
+from schema.core.connection import Connection
 from schema.core.context import Info, from_optional_row, from_row
 from schema.core.enums import BodyFormat, ContentStatusEnum
 from schema.core.node import Node
 from schema.core.prefetch import Relation, load_relation, prefetched, relations
+from schema.core.revision import Revision, revisions_of
 from schema.core.seo import Seo
 
 
@@ -91,6 +96,14 @@ class Page(Node):
             canonical_url=self.seo_canonical_url,
             og_image_id=self.seo_og_image_id,
         )
+
+    @strawberry.field(description="Saved versions, newest first: for editors and admins.")
+    async def revisions(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Revision] | None:
+        """Refused (null, with a FORBIDDEN error) for anyone who may not edit pages."""
+        require_role(info.context.viewer, EDITORS, "read page revisions")
+        return await revisions_of(info, PAGE_REVISIONS, self.pk, first, after)
 
 
 def _page(_page: Page, row: Any | None) -> Page | None:

@@ -20,6 +20,7 @@ from resolvers.post import (
     posts_by_translation_group,
     related_posts,
 )
+from resolvers.revision import POST_REVISIONS, check_revision_reader
 from resolvers.tag import tags_by_post
 from schema.asset.types import Asset, build_asset
 from schema.core.arguments import After, Before, First, Last, Locale
@@ -28,6 +29,7 @@ from schema.core.context import Info, from_row
 from schema.core.enums import BodyFormat, ContentStatusEnum
 from schema.core.node import Node
 from schema.core.prefetch import Relation, load_relation, prefetched, relations
+from schema.core.revision import Revision, revisions_of
 from schema.core.seo import Seo
 from schema.post.inputs import PostOrder, PostWhere
 
@@ -129,6 +131,16 @@ class Post(Node):
             canonical_url=self.seo_canonical_url,
             og_image_id=self.seo_og_image_id or self.cover_image_id,
         )
+
+    @strawberry.field(
+        description="Saved versions, newest first: for authors of the post, editors and admins."
+    )
+    async def revisions(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Revision] | None:
+        """Refused (null, with a FORBIDDEN error) for anyone who may not edit the post."""
+        check_revision_reader(info.context.viewer, self.author_id)
+        return await revisions_of(info, POST_REVISIONS, self.pk, first, after)
 
     @strawberry.field(description="Other visible posts, most shared tags first.")
     async def related(
