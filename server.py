@@ -15,6 +15,7 @@ from starlette.routing import Route
 from database import create_engine
 from edge.graphql_view import GraphQLView
 from edge.health import healthz, readyz
+from edge.media import media_route
 from edge.metrics import MetricsMiddleware, metrics
 from graphiql.page import graphiql_routes
 from models import utcnow
@@ -55,6 +56,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            media_route(settings.media_url_path, settings.media_dir),
             *graphiql_routes(),
         ],
         middleware=[Middleware(MetricsMiddleware)],

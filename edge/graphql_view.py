@@ -75,6 +75,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
             body = request_error(refusal.message, refusal.code)
             headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None  # noqa: PLR2004
             response = JSONResponse(body, status_code=refusal.status, headers=headers)
+        finally:
+            await request.close()  # uploaded files spooled to disk are released at once
         await response(scope, receive, send)
 
     def _check_body_size(self, request: Request) -> None:

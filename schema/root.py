@@ -16,6 +16,7 @@ from resolvers.core.ids import decode_any_id
 from resolvers.page import page_by_id
 from resolvers.post import post_by_id
 from resolvers.tag import tag_by_id
+from schema.asset.mutations import AssetMutations
 from schema.asset.queries import AssetQueries
 from schema.asset.types import Asset
 from schema.author.mutations import AuthorMutations
@@ -79,7 +80,7 @@ class Query(PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, S
 
 
 @strawberry.type(description="Every write of Masthead's management API; needs an API token.")
-class Mutation(PostMutations, PageMutations, AuthorMutations, TagMutations):
+class Mutation(PostMutations, PageMutations, AuthorMutations, TagMutations, AssetMutations):
     """The root mutation type."""
 
 
