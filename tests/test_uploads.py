@@ -113,7 +113,7 @@ async def test_a_pdf_is_accepted_without_dimensions(
         (b"", "empty.png"),
     ],
 )
-async def test_a_file_that_is_not_an_accepted_type_writes_nothing(  # noqa: PLR0913
+async def test_a_file_that_is_not_an_accepted_type_writes_nothing(
     client: httpx.AsyncClient,
     engine: AsyncEngine,
     settings: Settings,
