@@ -89,3 +89,23 @@ async def test_revisions_are_refused_to_preview_tokens(
 
     assert body["data"]["post"]["revisions"] is None
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_new_post_never_inherits_the_history_of_a_deleted_one(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    headers = await token("editor")
+    deleted_id = await _written_post(gql, engine, headers)
+    await gql.data(DELETE_POST, {"id": deleted_id}, headers)
+    author = await Factory(engine).author(slug="fresh-author")
+
+    created = await gql.data(
+        CREATE_POST, {"input": {"slug": "fresh", "title": "Fresh", "author": gid("Author", author)}},
+        headers,
+    )  # fmt: skip
+
+    post = created["createPost"]["post"]
+    assert created["createPost"]["userErrors"] == []
+    assert post["id"] != deleted_id
+    history = (await gql.data(HISTORY, {"id": post["id"]}, headers))["post"]["revisions"]
+    assert [r["action"] for r in history["nodes"]] == ["create"]

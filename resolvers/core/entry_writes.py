@@ -24,7 +24,14 @@ from resolvers.core.entity import (
     missing_required,
     parse_input,
 )
-from resolvers.core.writes import Change, Problems, Rejected, record_change, write_transaction
+from resolvers.core.writes import (
+    Change,
+    Problems,
+    Rejected,
+    fresh_id,
+    record_change,
+    write_transaction,
+)
 
 revisions = table_of(Revision)
 
@@ -104,6 +111,10 @@ async def create_entry(ctx: ReadContext, spec: EntitySpec, given: Mapping[str, A
 async def _insert(spec: EntitySpec, state: WriteState, *, action: str) -> int:
     await _check(spec, state)
     values = {**state.values, **_stamps(spec, state.ctx.now, created=True)}
+    if "id" not in values and spec.keeps_revisions:
+        pk = await fresh_id(state.connection, spec.table, spec.name)
+        if pk is not None:
+            values["id"] = pk
     inserted = await state.connection.execute(
         insert(spec.table).values(**values).returning(spec.table.c.id)
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -82,6 +82,26 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
             await connection.rollback()
             raise
     ctx.forget()
+
+
+async def fresh_id(connection: AsyncConnection, table: Table, entity_type: str) -> int | None:
+    """An id no entry of the type has ever had, on SQLite; None where the database knows.
+
+    SQLite reuses the largest rowid once its row is deleted; a new entry must not inherit
+    the revisions a deleted one left under that id. PostgreSQL sequences never go back.
+    """
+    if connection.dialect.name != "sqlite":
+        return None
+    largest = select(func.max(table.c.id)).scalar_subquery()
+    remembered = (
+        select(func.max(revisions.c.entity_id))
+        .where(revisions.c.entity_type == entity_type)
+        .scalar_subquery()
+    )
+    top = await connection.scalar(
+        select(func.max(func.coalesce(largest, 0), func.coalesce(remembered, 0)))
+    )
+    return int(top or 0) + 1
 
 
 def jsonable(value: Any) -> Any:
