@@ -99,10 +99,9 @@ async def test_a_new_post_never_inherits_the_history_of_a_deleted_one(
     await gql.data(DELETE_POST, {"id": deleted_id}, headers)
     author = await Factory(engine).author(slug="fresh-author")
 
-    created = await gql.data(
-        CREATE_POST, {"input": {"slug": "fresh", "title": "Fresh", "author": gid("Author", author)}},
-        headers,
-    )  # fmt: skip
+    post_input = {"slug": "fresh", "title": "Fresh", "author": gid("Author", author)}
+
+    created = await gql.data(CREATE_POST, {"input": post_input}, headers)
 
     post = created["createPost"]["post"]
     assert created["createPost"]["userErrors"] == []
