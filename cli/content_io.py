@@ -31,6 +31,9 @@ def register(commands: Any) -> None:
     exporter.add_argument(
         "file", metavar="FILE", nargs="?", help="where to write (default: standard output)"
     )
+    exporter.add_argument(
+        "--revisions", action="store_true", help="include every revision of every entry"
+    )
     exporter.set_defaults(handler=run_export)
 
 
@@ -64,9 +67,9 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _export() -> dict[str, Any]:
+async def _export(*, revisions: bool) -> dict[str, Any]:
     async with migrated_engine() as engine:
-        return await export_document(engine)
+        return await export_document(engine, revisions=revisions)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -83,7 +86,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Export every entry, pretty-printed UTF-8 JSON with keys in the format's order."""
-    document = asyncio.run(_export())
+    document = asyncio.run(_export(revisions=args.revisions))
     data = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     if args.file in (None, "-"):
         sys.stdout.flush()
@@ -91,6 +94,7 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return 0
     write_atomically(Path(args.file), data)
-    counts = ", ".join(f"{len(document[name])} {name}" for name in SECTIONS)
+    sections = [*SECTIONS, "revisions"] if args.revisions else SECTIONS
+    counts = ", ".join(f"{len(document[name])} {name}" for name in sections)
     print(f"Exported {counts} to {args.file}.")
     return 0

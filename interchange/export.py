@@ -22,27 +22,42 @@ from interchange.entries import (
     TAG_FIELDS,
 )
 from interchange.fields import Field, format_timestamp
+from interchange.revisions import export_revisions
 from models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag
 
 Row = dict[str, Any]
 
 
-async def export_document(engine: AsyncEngine) -> dict[str, Any]:
-    """Every author, tag, asset, post and page, ordered so the same content exports the same."""
+async def export_document(engine: AsyncEngine, *, revisions: bool = False) -> dict[str, Any]:
+    """Every author, tag, asset, post and page, ordered so the same content exports the same.
+
+    With `revisions`, the history of every post, page, author and tag follows.
+    """
     async with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # One snapshot across the statements, so references never dangle.
             await connection.execution_options(isolation_level="REPEATABLE READ")
-        return {
+        document = {
             "version": FORMAT_VERSION,
             "authors": await _authors(connection),
-            "tags": await _rows(connection, select(Tag.__table__).order_by(Tag.id), TAG_FIELDS),
+            "tags": await _tags(connection),
             "assets": await _rows(
                 connection, select(Asset.__table__).order_by(Asset.id), ASSET_FIELDS
             ),
             "posts": await _posts(connection),
             "pages": await _pages(connection),
         }
+        if revisions:
+            document["revisions"] = await export_revisions(connection)
+        return document
+
+
+async def entry_document(
+    connection: AsyncConnection, type_name: str, pk: int
+) -> dict[str, Any] | None:
+    """One entry in the document's form (references by slug, path and filename)."""
+    entries = await EXPORTERS[type_name](connection, pk)
+    return entries[0] if entries else None
 
 
 def render(values: Row, fields: Sequence[Field]) -> Row:
@@ -68,13 +83,22 @@ async def _rows(
     return [render(row, fields) for row in await _mappings(connection, statement)]
 
 
-async def _authors(connection: AsyncConnection) -> list[Row]:
+def _only(statement: Select[Any], column: Any, pk: int | None) -> Select[Any]:
+    return statement if pk is None else statement.where(column == pk)
+
+
+async def _authors(connection: AsyncConnection, pk: int | None = None) -> list[Row]:
     statement = (
         select(*Author.__table__.c, Asset.filename.label("avatar"))
         .outerjoin(Asset, Author.avatar_id == Asset.id)
         .order_by(Author.id)
     )
-    return await _rows(connection, statement, AUTHOR_FIELDS)
+    return await _rows(connection, _only(statement, Author.id, pk), AUTHOR_FIELDS)
+
+
+async def _tags(connection: AsyncConnection, pk: int | None = None) -> list[Row]:
+    statement = select(Tag.__table__).order_by(Tag.id)
+    return await _rows(connection, _only(statement, Tag.id, pk), TAG_FIELDS)
 
 
 def _seo(row: Row) -> Row:
@@ -96,7 +120,7 @@ def _with_seo(model: Any, *extra: ColumnElement[Any]) -> Select[Any]:
 
 
 async def _slugs_by_post(
-    connection: AsyncConnection, link: Any, target: Any, key: Any
+    connection: AsyncConnection, link: Any, target: Any, key: Any, pk: int | None
 ) -> dict[int, list[str]]:
     """Each post's related slugs in editor order, in one statement."""
     statement = (
@@ -104,13 +128,14 @@ async def _slugs_by_post(
         .join(target, key == target.id)
         .order_by(link.post_id, link.position)
     )
+    statement = _only(statement, link.post_id, pk)
     slugs: dict[int, list[str]] = defaultdict(list)
     for post_id, slug in await connection.execute(statement):
         slugs[post_id].append(slug)
     return slugs
 
 
-async def _posts(connection: AsyncConnection) -> list[Row]:
+async def _posts(connection: AsyncConnection, pk: int | None = None) -> list[Row]:
     cover = aliased(Asset)
     statement = (
         _with_seo(Post, Author.slug.label("author"), cover.filename.label("cover_image"))
@@ -118,8 +143,9 @@ async def _posts(connection: AsyncConnection) -> list[Row]:
         .outerjoin(cover, Post.cover_image_id == cover.id)
         .order_by(Post.id)
     )
-    tags = await _slugs_by_post(connection, PostTag, Tag, PostTag.tag_id)
-    co_authors = await _slugs_by_post(connection, PostCoAuthor, Author, PostCoAuthor.author_id)
+    statement = _only(statement, Post.id, pk)
+    tags = await _slugs_by_post(connection, PostTag, Tag, PostTag.tag_id, pk)
+    co_authors = await _slugs_by_post(connection, PostCoAuthor, Author, PostCoAuthor.author_id, pk)
     posts = []
     for row in await _mappings(connection, statement):
         row["tags"] = tags.get(row["id"], [])
@@ -129,14 +155,18 @@ async def _posts(connection: AsyncConnection) -> list[Row]:
     return posts
 
 
-async def _pages(connection: AsyncConnection) -> list[Row]:
+async def _pages(connection: AsyncConnection, pk: int | None = None) -> list[Row]:
     parent = aliased(Page)
     statement = _with_seo(Page, parent.path.label("parent")).outerjoin(
         parent, Page.parent_id == parent.id
     )
+    statement = _only(statement, Page.id, pk)
     pages = []
     for row in await _mappings(connection, statement):
         row["seo"] = render(_seo(row), SEO_FIELDS)
         pages.append(render(row, PAGE_FIELDS))
     # By path: parents precede children, and the order does not depend on ids.
     return sorted(pages, key=lambda page: (page["path"], page["locale"]))
+
+
+EXPORTERS = {"Author": _authors, "Tag": _tags, "Post": _posts, "Page": _pages}

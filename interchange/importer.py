@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy import Result, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from interchange.revisions import RevisionWriter
 from interchange.validation import ExistingContent, validate_document
 from models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag, utcnow
 
@@ -24,10 +25,11 @@ class ImportSummary:
     assets: int
     posts: int
     pages: int
+    revisions: int = 0
 
     def __str__(self) -> str:
-        counts = (f"{getattr(self, name)} {name}" for name in SUMMARY_ORDER)
-        return ", ".join(counts)
+        names = [*SUMMARY_ORDER, "revisions"] if self.revisions else SUMMARY_ORDER
+        return ", ".join(f"{getattr(self, name)} {name}" for name in names)
 
 
 SUMMARY_ORDER = ("authors", "tags", "assets", "posts", "pages")
@@ -55,9 +57,10 @@ async def import_document(
         total = sum(len(entries) for entries in sections.values())
         writer = BulkWriter(connection, total, progress)
         await writer.write(sections)
+        await RevisionWriter(connection).write(sections["revisions"])
         # Fresh statistics, so the query planner picks the listing indexes on bulk-loaded data.
         await connection.execute(text("ANALYZE"))
-    return ImportSummary(**{name: len(sections[name]) for name in SUMMARY_ORDER})
+    return ImportSummary(**{name: len(sections[name]) for name in (*SUMMARY_ORDER, "revisions")})
 
 
 def _pairs(result: Result[Any, int]) -> list[tuple[Any, int]]:

@@ -10,9 +10,11 @@ from typing import Any
 from interchange.entries import FORMAT_VERSION, SECTION_FIELDS, SECTION_KEYS
 from interchange.errors import InterchangeError
 from interchange.fields import format_timestamp, parse_fields
+from interchange.revisions import parse_revision
 from models import ContentStatus
 
 SECTIONS = tuple(SECTION_FIELDS)
+ORDER = (*SECTIONS, "revisions")
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Problems:
 
     def add(self, entry: Entry, text: str) -> None:
         """A problem of one entry; `text` starts with the field."""
-        self.found.append((SECTIONS.index(entry.section), entry.position, f"{entry.label}: {text}"))
+        self.found.append((ORDER.index(entry.section), entry.position, f"{entry.label}: {text}"))
 
     def add_document(self, text: str) -> None:
         """A problem of the document's top level."""
@@ -66,6 +68,7 @@ def validate_document(
         raise InterchangeError(["the document must be a JSON object"])
     problems = Problems()
     sections = _parse_sections(_raw_sections(document, problems), problems)
+    history = _parse_revisions(document.get("revisions", []), problems)
     problems.raise_if_any()
     _fill_defaults(sections, now)
     _check_page_tree(sections["pages"], existing, problems)
@@ -74,7 +77,29 @@ def validate_document(
     for entry in [*sections["posts"], *sections["pages"]]:
         _check_lifecycle(entry, now, problems)
     problems.raise_if_any()
-    return {name: [entry.values for entry in entries] for name, entries in sections.items()}
+    parsed = {name: [entry.values for entry in entries] for name, entries in sections.items()}
+    return parsed | {"revisions": [entry.values for entry in history]}
+
+
+def _parse_revisions(raw: object, problems: Problems) -> list[Entry]:
+    """The optional history section: each revision checked, no version given twice."""
+    if not isinstance(raw, list):
+        problems.add_document("revisions: must be a list")
+        return []
+    entries: list[Entry] = []
+    seen: set[tuple[Any, ...]] = set()
+    for position, item in enumerate(raw):
+        values, found = parse_revision(item)
+        entry = Entry("revisions", position, f"revisions[{position}]", values)
+        for text in found:
+            problems.add(entry, text)
+        if not found:
+            identity = (values["type"], values["key"], values["version"])
+            if identity in seen:
+                problems.add(entry, "version: the same entry has this version twice")
+            seen.add(identity)
+        entries.append(entry)
+    return entries
 
 
 def _raw_sections(document: dict[str, Any], problems: Problems) -> dict[str, list[object]]:
@@ -82,7 +107,7 @@ def _raw_sections(document: dict[str, Any], problems: Problems) -> dict[str, lis
     if isinstance(version, bool) or version != FORMAT_VERSION:
         problems.add_document(f"version: must be {FORMAT_VERSION}, not {version!r}")
     for key in document:
-        if key != "version" and key not in SECTIONS:
+        if key not in ("version", "revisions") and key not in SECTIONS:
             problems.add_document(f"{key}: unknown section")
     raw: dict[str, list[object]] = {}
     for name in SECTIONS:

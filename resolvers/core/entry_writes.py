@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from interchange.export import entry_document
 from models import Revision, table_of
 from resolvers.core.context import ReadContext
 from resolvers.core.entity import (
@@ -81,11 +82,18 @@ async def _record(spec: EntitySpec, state: WriteState, pk: int, action: str) -> 
     version = None
     if spec.keeps_revisions:
         row = await _locked_row(spec, state.connection, pk)
-        snapshot = {**row._asdict(), **await _lists_of(spec, state.connection, pk)}
+        snapshot = await _snapshot(spec, state.connection, row)
         version = row.version
     await record_change(
         state.connection, state.ctx, Change(action, spec.name, pk, version, snapshot)
     )
+
+
+async def _snapshot(spec: EntitySpec, connection: AsyncConnection, row: Row[Any]) -> dict[str, Any]:
+    """Every column and link list, and the entry in the import format (for export)."""
+    lists = await _lists_of(spec, connection, row.id)
+    entry = await entry_document(connection, spec.name, row.id)
+    return {**row._asdict(), **lists, "entry": entry}
 
 
 def _stamps(spec: EntitySpec, now: datetime, *, created: bool) -> dict[str, Any]:
@@ -192,7 +200,7 @@ async def delete_entry(ctx: ReadContext, spec: EntitySpec, pk: int) -> int:
         snapshot = None
         version = None
         if spec.keeps_revisions:
-            snapshot = {**current._asdict(), **await _lists_of(spec, connection, pk)}
+            snapshot = await _snapshot(spec, connection, current)
             version = current.version + 1
         await connection.execute(delete(spec.table).where(spec.table.c.id == pk))
         await record_change(connection, ctx, Change("delete", spec.name, pk, version, snapshot))
