@@ -29,7 +29,8 @@ async def _history(gql: GraphQLClient, engine: AsyncEngine, headers: dict[str, s
         ids.append(created["createPost"]["post"]["id"])
         await gql.data(UPDATE_POST, {"id": ids[-1], "input": {"title": f"{slug} v2"}}, headers)
     await gql.data(DELETE_POST, {"id": ids[1]}, headers)
-    return ids[0]
+    kept: str = ids[0]
+    return kept
 
 
 async def _forget_everything(engine: AsyncEngine) -> None:
