@@ -17,7 +17,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from edge.errors import format_error, request_error
-from graphiql.examples import load_examples
+from graphiql.examples import graphiql_examples
 from graphiql.page import render_page
 from models import utcnow
 from resolvers.core.context import ReadContext, Viewer
@@ -53,7 +53,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         self.clock = clock
         base = settings.public_base_url.rstrip("/")
         self.media_base_url = f"{base}{settings.media_url_path}"
-        self.graphiql_page = render_page(endpoint="/graphql", examples=load_examples())
+        self.graphiql_page = render_page(endpoint="/graphql", examples=graphiql_examples())
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL with the example queries, every asset served by Masthead itself."""
@@ -66,11 +66,15 @@ class GraphQLView(GraphQL[ReadContext, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            self._check_body_size(request)
+            self._check_multipart(request)
             response = await self.run(request)
         except HTTPException as refusal:
             body = request_error(refusal.reason)
-            response = JSONResponse(body, status_code=refusal.status_code)
+            if request.method == "GET" and "mutations are not allowed" in refusal.reason:
+                # GraphQL over HTTP: a mutation over GET is the wrong method, not a bad body.
+                response = JSONResponse(body, status_code=405, headers={"Allow": "POST"})
+            else:
+                response = JSONResponse(body, status_code=refusal.status_code)
         except Refused as refusal:
             body = request_error(refusal.message, refusal.code)
             headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None  # noqa: PLR2004
@@ -79,10 +83,17 @@ class GraphQLView(GraphQL[ReadContext, None]):
             await request.close()  # uploaded files spooled to disk are released at once
         await response(scope, receive, send)
 
-    def _check_body_size(self, request: Request) -> None:
-        """Multipart bodies carry files: refuse one over the upload limit before reading it."""
+    def _check_multipart(self, request: Request) -> None:
+        """Multipart bodies carry uploads: only with a token, and within the upload limit.
+
+        A browser sends a multipart form cross-site without asking first, but never with an
+        `Authorization` header: requiring one keeps uploads safe from forged requests (CSRF).
+        """
         if not request.headers.get("content-type", "").startswith("multipart/"):
             return
+        if "authorization" not in request.headers:
+            message = "multipart requests (uploads) need `Authorization: Bearer <token>`"
+            raise Refused(401, "UNAUTHENTICATED", message)
         limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
         if int(request.headers.get("content-length") or 0) > limit:
             message = f"the request body is larger than the upload limit of {limit} bytes"

@@ -1,4 +1,4 @@
-"""The six example queries of SPEC section 8, read from `examples/queries/N-name.graphql`."""
+"""GraphiQL's examples: SPEC section 8's six queries, then the management mutations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples" / "queries"
+MUTATIONS_DIR = EXAMPLES_DIR.parent / "mutations"
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,8 @@ def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
         msg = f"no example queries in {directory}"
         raise FileNotFoundError(msg)
     return [_example(path) for path in files]
+
+
+def graphiql_examples() -> list[Example]:
+    """Every tab GraphiQL opens with: the example queries, then the example mutations."""
+    return [*load_examples(), *load_examples(MUTATIONS_DIR)]

@@ -205,3 +205,18 @@ async def test_preview_reads_drafts_and_scheduled_entries_through_every_path(
     assert data["draft"] == draft
     assert len(data["page"]["children"]) == posts
     assert data["search"]["totalCount"] == posts
+
+
+async def test_a_mutation_over_get_is_refused_with_405(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    document = 'mutation { createTag(input: {slug: "a", name: "A"}) { tag { id } } }'
+
+    response = await gql.client.get(
+        "/graphql", params={"query": document}, headers=await token("editor")
+    )
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await change_log(engine) == (0, 0)

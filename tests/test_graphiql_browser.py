@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from graphiql.examples import Example, load_examples
+from graphiql.examples import Example, graphiql_examples
 from graphiql.page import render_page
 from tests.backends import BACKEND
 
@@ -104,8 +106,9 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def _masthead(*args: str, env: dict[str, str], cwd: Path) -> None:
-    subprocess.run([str(MASTHEAD), *args], env=env, cwd=cwd, check=True, capture_output=True)
+def _masthead(*args: str, env: dict[str, str], cwd: Path) -> str:
+    done = subprocess.run([str(MASTHEAD), *args], env=env, cwd=cwd, check=True, capture_output=True)
+    return done.stdout.decode()
 
 
 def _free_port() -> int:
@@ -129,8 +132,16 @@ def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
     pytest.fail(f"masthead serve did not answer /healthz within {STARTUP_SECONDS} s")
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running `masthead serve` and an editor token for it."""
+
+    url: str
+    editor_token: str
+
+
 @pytest.fixture(scope="module")
-def served_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A migrated, seeded SQLite database behind `masthead serve` on a free port."""
     directory = tmp_path_factory.mktemp("served")
     env = {
@@ -140,6 +151,7 @@ def served_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     }
     _masthead("migrate", env=env, cwd=directory)
     _masthead("seed", "--posts", "30", env=env, cwd=directory)
+    created = _masthead("token", "create", "--role", "editor", env=env, cwd=directory)
     port = _free_port()
     command = [str(MASTHEAD), "serve", "--port", str(port)]
     server = subprocess.Popen(
@@ -147,7 +159,7 @@ def served_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     try:
         _wait_until_healthy(f"http://127.0.0.1:{port}", server)
-        yield f"http://127.0.0.1:{port}"
+        yield Served(f"http://127.0.0.1:{port}", created.splitlines()[-1])
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -165,12 +177,12 @@ def browser(chromium: Path) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def graphiql(browser: Browser, served_url: str) -> Iterator[Page]:
+def graphiql(browser: Browser, served: Served) -> Iterator[Page]:
     """GraphiQL opened in a fresh browser context (no saved tabs), its tabs rendered."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(BROWSER_TIMEOUT_MS)
-    page.goto(f"{served_url}/graphql")
+    page.goto(f"{served.url}/graphql")
     page.locator(".graphiql-tab").first.wait_for()
     yield page
     context.close()
@@ -187,10 +199,10 @@ def _run_active_tab(page: Page) -> None:
     )
 
 
-def test_graphiql_opens_with_one_tab_per_example_query(graphiql: Page) -> None:
+def test_graphiql_opens_with_one_tab_per_example_query_and_mutation(graphiql: Page) -> None:
     operation_names = [
-        example.query.split("query ", 1)[1].split("(", 1)[0].split(" ", 1)[0]
-        for example in load_examples()
+        re.search(r"(?:query|mutation) (\w+)", example.query).group(1)  # type: ignore[union-attr]
+        for example in graphiql_examples()
     ]
 
     tabs = graphiql.locator(".graphiql-tab").all_inner_texts()
@@ -239,3 +251,25 @@ def test_headers_typed_in_the_header_editor_are_sent(graphiql: Page) -> None:
         graphiql.locator(".graphiql-execute-button").click()
 
     assert sent.value.headers.get("x-masthead-probe") == "from-the-header-editor"
+
+
+def test_an_editor_token_in_the_header_editor_creates_a_draft(
+    graphiql: Page, served: Served
+) -> None:
+    headers = {"Authorization": f"Bearer {served.editor_token}"}
+    graphiql.locator(".graphiql-tab", has_text="CreateDraft").click()
+    graphiql.wait_for_function(
+        "document.querySelector('.graphiql-query-editor .CodeMirror')"
+        "?.CodeMirror.getValue().includes('mutation CreateDraft')"
+    )
+    graphiql.evaluate(
+        "([selector, text]) => document.querySelector(selector).CodeMirror.setValue(text)",
+        [VISIBLE_TOOL_EDITOR, json.dumps(headers)],
+    )
+
+    _run_active_tab(graphiql)
+
+    result = _result_text(graphiql)
+    assert '"status": "DRAFT"' in result, result
+    assert '"userErrors": []' in result, result
+    assert '"errors"' not in result, result
