@@ -9,20 +9,12 @@ from strawberry.file_uploads import Upload
 
 from resolvers.asset import asset_by_id
 from resolvers.core.access import EDITORS, WRITERS, require_role
-from resolvers.core.entry_writes import update_entry
 from resolvers.writes.asset import ASSET_WRITES, delete_asset, upload_asset
 from schema.asset.types import Asset
 from schema.core.context import Info, from_optional_row
-from schema.core.mutations import (
-    DeletePayload,
-    UserError,
-    attempt,
-    deletion,
-    entry_id,
-    given_fields,
-)
+from schema.core.entry_mutations import EntryMutations, mutations_type, payload_type
+from schema.core.mutations import attempt
 
-AssetId = Annotated[strawberry.ID, strawberry.argument(description="The asset's global ID.")]
 UNSET: Any = strawberry.UNSET
 
 
@@ -34,15 +26,20 @@ class AssetInput:
     caption: str | None = strawberry.field(default=UNSET, description="Caption.")
 
 
-@strawberry.type(description="The asset a mutation wrote, or why nothing was written.")
-class AssetPayload:
-    """Result of an asset mutation."""
+AssetPayload: Any = payload_type(Asset, "asset")
+ASSET_MUTATIONS = EntryMutations(
+    spec=ASSET_WRITES,
+    node=Asset,
+    input=AssetInput,
+    load=asset_by_id,
+    writers=EDITORS,
+    creates=False,
+    delete=delete_asset,
+)
+AssetEdits: Any = mutations_type(ASSET_MUTATIONS, AssetPayload)
 
-    asset: Asset | None = strawberry.field(description="The asset after the change.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was written.")
 
-
-async def _payload(info: Info, write: Any) -> AssetPayload:
+async def _payload(info: Info, write: Any) -> Any:
     pk, errors = await attempt(write)
     row = None if pk is None else await asset_by_id(info.context, pk)
     return AssetPayload(asset=from_optional_row(Asset, row), user_errors=errors)
@@ -58,8 +55,8 @@ async def _read(file: Any) -> tuple[bytes, str]:
 
 
 @strawberry.type
-class AssetMutations:
-    """Writes of assets."""
+class AssetUploads:
+    """Uploads of assets."""
 
     @strawberry.mutation(
         description="Upload a file (multipart request): its type is read from the bytes, "
@@ -71,29 +68,14 @@ class AssetMutations:
         file: Annotated[Upload, strawberry.argument(description="The file part.")],
         alt: Annotated[str | None, strawberry.argument(description="Alternative text.")] = None,
         caption: Annotated[str | None, strawberry.argument(description="Caption.")] = None,
-    ) -> AssetPayload:
+    ) -> AssetPayload:  # type: ignore[valid-type]
         """Authors, editors and admins; over `MASTHEAD_MAX_UPLOAD_BYTES` is TOO_LONG."""
         require_role(info.context.viewer, WRITERS, "upload assets")
         data, filename = await _read(file)
         write = upload_asset(info.context, data=data, filename=filename, alt=alt, caption=caption)
         return await _payload(info, write)
 
-    @strawberry.mutation(description="Change an asset's alt text or caption.")
-    async def update_asset(
-        self,
-        info: Info,
-        id: AssetId,  # noqa: A002
-        input: AssetInput,  # noqa: A002
-    ) -> AssetPayload:
-        """Editors and admins."""
-        require_role(info.context.viewer, EDITORS, "update assets")
-        pk = entry_id(id, "Asset")
-        return await _payload(
-            info, update_entry(info.context, ASSET_WRITES, pk, given_fields(input))
-        )
 
-    @strawberry.mutation(description="Delete an asset and its file; entries that used it lose it.")
-    async def delete_asset(self, info: Info, id: AssetId) -> DeletePayload:  # noqa: A002
-        """Editors and admins."""
-        require_role(info.context.viewer, EDITORS, "delete assets")
-        return await deletion("Asset", delete_asset(info.context, entry_id(id, "Asset")))
+@strawberry.type
+class AssetMutations(AssetUploads, AssetEdits):  # type: ignore[misc]
+    """Writes of assets: uploads (authors too), alt text and caption, deletes."""
