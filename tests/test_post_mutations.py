@@ -166,3 +166,23 @@ async def test_delete_removes_the_post_and_keeps_its_revisions(
     assert data["deletePost"] == {"deletedId": gid("Post", post), "userErrors": []}
     assert await count_rows(engine, Post) == 0
     assert await change_log(engine) == (2, 2)
+
+
+async def test_a_create_issues_the_same_statements_for_any_number_of_tags(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    factory = Factory(engine)
+    author = gid("Author", await factory.author())
+    tags = [gid("Tag", await factory.tag()) for _ in range(20)]
+    co_authors = [gid("Author", await factory.author()) for _ in range(20)]
+    headers = await token("editor")
+    counts = {}
+
+    for size in (2, 20):
+        post_input = {"slug": f"counted-{size}", "title": "Counted", "author": author,
+                      "tags": tags[:size], "coAuthors": co_authors[:size]}  # fmt: skip
+        data = await gql.data(CREATE_POST, {"input": post_input}, headers)
+        assert len(data["createPost"]["post"]["tags"]) == size
+        counts[size] = gql.last_statements
+
+    assert counts[2] == counts[20]
