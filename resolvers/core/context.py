@@ -59,6 +59,8 @@ class ReadContext:
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+        # Values the operation computes once and reads many times (e.g. parsed selections).
+        self.memo: dict[Hashable, Any] = {}
 
     async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
         """Run one statement on the operation's connection (one snapshot per operation)."""

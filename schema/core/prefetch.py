@@ -61,15 +61,30 @@ def _children(selections: Iterable[Selection], name: str) -> list[Selection]:
     return [s for field in _fields(selections) if field.name == name for s in field.selections]
 
 
-def node_selections(info: Info) -> list[Selection]:
-    """What the current connection field selects on its nodes (`nodes` and `edges.node`)."""
-    own = _children(info.selected_fields, info.field_name)
-    return _children(own, "nodes") + _children(_children(own, "edges"), "node")
+def _memo(info: Info, kind: str, compute: Callable[[], list[Selection]]) -> list[Selection]:
+    """Computed once per operation and field node: a nested connection's field resolves once
+    per parent, and converting its selections each time costs more than its SQL."""
+    key = (kind, id(info._raw_info.field_nodes[0]))  # noqa: SLF001 (the AST node, shared by every parent)
+    memo = info.context.memo
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = compute()
+    return cast("list[Selection]", found)
 
 
 def own_selections(info: Info) -> list[Selection]:
     """What the current field selects on the object it returns."""
-    return _children(info.selected_fields, info.field_name)
+    return _memo(info, "own", lambda: _children(info.selected_fields, info.field_name))
+
+
+def node_selections(info: Info) -> list[Selection]:
+    """What the current connection field selects on its nodes (`nodes` and `edges.node`)."""
+
+    def compute() -> list[Selection]:
+        own = own_selections(info)
+        return _children(own, "nodes") + _children(_children(own, "edges"), "node")
+
+    return _memo(info, "nodes", compute)
 
 
 async def prefetch(info: Info, objects: list[Any], selections: list[Selection]) -> None:
