@@ -62,8 +62,11 @@ def _children(selections: Iterable[Selection], name: str) -> list[Selection]:
 
 
 def _memo(info: Info, kind: str, compute: Callable[[], list[Selection]]) -> list[Selection]:
-    """Computed once per operation and field node: a nested connection's field resolves once
-    per parent, and converting its selections each time costs more than its SQL."""
+    """Computed once per operation and field node.
+
+    A nested connection's field resolves once per parent, and converting its selections
+    each time costs more than its SQL.
+    """
     key = (kind, id(info._raw_info.field_nodes[0]))  # noqa: SLF001 (the AST node, shared by every parent)
     memo = info.context.memo
     found = memo.get(key)
