@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     media_dir: str = "media"
     max_upload_bytes: int = 10 * 1024 * 1024
     max_body_chars: int = 500_000
+    response_cache_entries: int = 1000
 
 
 @lru_cache(maxsize=1)

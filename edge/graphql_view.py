@@ -17,10 +17,12 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from edge.errors import format_error, request_error
+from edge.response_cache import CachedAnswer, ResponseCache
 from graphiql.examples import graphiql_examples
 from graphiql.page import render_page
 from models import utcnow
 from resolvers.core.context import ReadContext, Viewer
+from resolvers.core.freshness import content_generation, next_go_live
 from resolvers.token import viewer_for_token
 from settings import Settings
 
@@ -51,6 +53,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.clock = clock
+        entries = settings.response_cache_entries
+        self.cache = ResponseCache(entries) if entries > 0 else None
         base = settings.public_base_url.rstrip("/")
         self.media_base_url = f"{base}{settings.media_url_path}"
         self.graphiql_page = render_page(endpoint="/graphql", examples=graphiql_examples())
@@ -67,7 +71,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         request = Request(scope=scope, receive=receive)
         try:
             self._check_multipart(request)
-            response = await self.run(request)
+            response = await self._answer(request)
         except HTTPException as refusal:
             body = request_error(refusal.reason)
             if request.method == "GET" and "mutations are not allowed" in refusal.reason:
@@ -82,6 +86,25 @@ class GraphQLView(GraphQL[ReadContext, None]):
         finally:
             await request.close()  # uploaded files spooled to disk are released at once
         await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        """Run the request, or reuse the public answer to the same request while fresh."""
+        key = None if self.cache is None else await self.cache.key(request)
+        if self.cache is None or key is None:
+            return await self.run(request)
+        engine = request.app.state.engine
+        now = self.clock()
+        generation = await content_generation(engine)
+        cached = self.cache.get(key, generation, now)
+        if cached is not None:
+            return Response(cached.body, media_type=cached.media_type)
+        response = await self.run(request)
+        if response.status_code == 200 and getattr(request.state, "cacheable", False):  # noqa: PLR2004
+            expires = await next_go_live(engine, now)
+            media_type = response.headers.get("content-type", "application/json")
+            answer = CachedAnswer(bytes(response.body), media_type, generation, expires)
+            self.cache.put(key, answer)
+        return response
 
     def _check_multipart(self, request: Request) -> None:
         """Multipart bodies carry uploads: only with a token, and within the upload limit.
@@ -143,6 +166,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
     ) -> GraphQLHTTPResponse:
         """Data and errors, each error with its code (internal ones masked in production)."""
         response: GraphQLHTTPResponse = {"data": result.data}
+        if isinstance(request, Request):
+            request.state.cacheable = not result.errors
         if result.errors:
             mask = self.settings.env == "production"
             response["errors"] = [format_error(e, mask_internal=mask) for e in result.errors]

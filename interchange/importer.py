@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from interchange.revisions import RevisionWriter
 from interchange.validation import ExistingContent, validate_document
-from models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag, utcnow
+from models import Asset, Author, Event, Page, Post, PostCoAuthor, PostTag, Tag, utcnow
 
 CHUNK_SIZE = 1000
 
@@ -58,6 +58,10 @@ async def import_document(
         writer = BulkWriter(connection, total, progress)
         await writer.write(sections)
         await RevisionWriter(connection).write(sections["revisions"])
+        # One event for the whole import: readers' cached answers must see the new content.
+        await connection.execute(
+            insert(Event).values(action="import", entity_type="Document", entity_id=0)
+        )
         # Fresh statistics, so the query planner picks the listing indexes on bulk-loaded data.
         await connection.execute(text("ANALYZE"))
     return ImportSummary(**{name: len(sections[name]) for name in (*SUMMARY_ORDER, "revisions")})

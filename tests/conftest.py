@@ -42,7 +42,11 @@ async def database_url(database_template: Path | str, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings pointing at this test's database."""
-    return Settings(database_url=database_url, media_dir=str(tmp_path / "media"))
+    # Factories write rows directly, behind the change log that keeps cached answers fresh:
+    # the response cache has tests of its own (test_response_cache.py).
+    return Settings(
+        database_url=database_url, media_dir=str(tmp_path / "media"), response_cache_entries=0
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,77 @@
+"""The public response cache: anonymous query answers, reused until content changes.
+
+An answer is reused only while the change log has not moved (every write and import
+adds an event; one indexed `max(id)` per request checks it, so several server processes
+stay consistent through the shared database) and until the next scheduled entry goes
+live. Requests with a token are never cached: they may see drafts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from prometheus_client import Counter
+from starlette.requests import Request
+
+CACHE_LOOKUPS = Counter(
+    "masthead_response_cache", "Public GraphQL answers looked up in the cache", ["result"]
+)
+MAX_KEYED_BODY = 64 * 1024
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """A response body and when it stops being valid."""
+
+    body: bytes
+    media_type: str
+    generation: int
+    expires: datetime | None
+
+    def fresh(self, generation: int, now: datetime) -> bool:
+        """Whether nothing changed since it was made and nothing went live."""
+        return generation == self.generation and (self.expires is None or now < self.expires)
+
+
+class ResponseCache:
+    """A bounded, least-recently-used map from request key to answer (one per process)."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
+
+    async def key(self, request: Request) -> str | None:
+        """The request's key, or None when it must not be cached (token, non-JSON, large)."""
+        if "authorization" in request.headers:
+            return None
+        accept = request.headers.get("accept", "")
+        if request.method == "GET":
+            material = f"GET\n{accept}\n{request.url.query}".encode()
+        elif request.headers.get("content-type", "").startswith("application/json"):
+            body = await request.body()
+            if len(body) > MAX_KEYED_BODY:
+                return None
+            material = f"POST\n{accept}\n".encode() + body
+        else:
+            return None
+        return hashlib.sha256(material).hexdigest()
+
+    def get(self, key: str, generation: int, now: datetime) -> CachedAnswer | None:
+        """The fresh answer for `key`, if there is one."""
+        answer = self._answers.get(key)
+        if answer is None or not answer.fresh(generation, now):
+            CACHE_LOOKUPS.labels("miss").inc()
+            return None
+        self._answers.move_to_end(key)
+        CACHE_LOOKUPS.labels("hit").inc()
+        return answer
+
+    def put(self, key: str, answer: CachedAnswer) -> None:
+        """Keep an answer, forgetting the least recently used beyond the bound."""
+        self._answers[key] = answer
+        self._answers.move_to_end(key)
+        while len(self._answers) > self.entries:
+            self._answers.popitem(last=False)
