@@ -75,6 +75,14 @@ HEADER = (
 )
 
 
+def cache_line() -> str:
+    """Whether the Masthead server answered repeated queries from its response cache."""
+    entries = os.environ.get("MASTHEAD_RESPONSE_CACHE_ENTRIES", "1000")
+    if entries.strip() == "0":
+        return "off (`MASTHEAD_RESPONSE_CACHE_ENTRIES=0`: every request executed)"
+    return f"on ({entries} entries; a hit costs one change-log check)"
+
+
 def render(results: list[QueryResult], run: RunInfo) -> str:
     """The Markdown report: a heading line, the table, then how it was measured."""
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -88,7 +96,8 @@ def render(results: list[QueryResult], run: RunInfo) -> str:
             f"warm-up; load generator: {GENERATORS[run.load.generator]}. "
             "*floor*: hand-written SQL and orjson "
             "(`bench/floor.py`); *naive*: plain Strawberry resolvers, one query per relation "
-            "per parent (`bench/naive.py`)."
+            "per parent (`bench/naive.py`). "
+            f"Masthead's response cache: {cache_line()}."
         ),
     ]
     notes = [f"- {result.name}: {note}" for result in results for note in result.notes]

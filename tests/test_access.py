@@ -66,6 +66,26 @@ OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
         'mutation { createPage(input: {slug: "about", title: "About"}) { page { path } } }',
         (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, OK, OK),
     ),
+    "updateTag": (
+        'mutation($tag: ID!) { updateTag(id: $tag, input: {name: "Renamed"}) { tag { id } } }',
+        (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, OK, OK),
+    ),
+    "deleteTag": (
+        "mutation($tag: ID!) { deleteTag(id: $tag) { deletedId } }",
+        (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, OK, OK),
+    ),
+    "updateAuthor": (
+        'mutation($me: ID!) { updateAuthor(id: $me, input: {name: "New"}) { author { id } } }',
+        (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, OK, OK),
+    ),
+    "updateAsset": (
+        'mutation($asset: ID!) { updateAsset(id: $asset, input: {alt: "Alt"}) { asset { id } } }',
+        (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, OK, OK),
+    ),
+    "deleteAsset": (
+        "mutation($asset: ID!) { deleteAsset(id: $asset) { deletedId } }",
+        (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, OK, OK),
+    ),
     "readOwnRevisions": (
         "query($own: ID!) { post(id: $own) { revisions { totalCount } } }",
         (OK, FORBIDDEN, OK, OK, OK),
@@ -83,8 +103,10 @@ async def _setup(engine: AsyncEngine, token: TokenMaker, role: str) -> tuple[dic
     me = await factory.author(slug="me")
     own = await factory.post(author_id=me["id"], status=ContentStatus.DRAFT, published_at=None)
     other = await factory.post()
+    tag, asset = await factory.tag(), await factory.asset()
     headers = {} if role == "public" else await token(role, "me" if role == "author" else None)
-    variables = {"me": gid("Author", me), "own": gid("Post", own), "other": gid("Post", other)}
+    variables = {"me": gid("Author", me), "own": gid("Post", own), "other": gid("Post", other),
+                 "tag": gid("Tag", tag), "asset": gid("Asset", asset)}  # fmt: skip
     return headers, variables
 
 
