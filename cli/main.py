@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from typing import NoReturn
 
 COMMAND_MODULES = (
     "cli.serve",
@@ -24,10 +25,20 @@ class CommandError(Exception):
 Handler = Callable[[argparse.Namespace], int]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments are one line on standard error (with a hint at `--help`), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `<prog>: <message> (see --help)` and exit with status 2."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every sub-command registered by its module's `register`."""
-    parser = argparse.ArgumentParser(prog="masthead", description="Masthead content backend")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = OneLineParser(prog="masthead", description="Masthead content backend")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
+    )
     for name in COMMAND_MODULES:
         import_module(name).register(commands)
     return parser
@@ -36,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; bad input exits non-zero with a one-line message."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # `--help`, or bad arguments already explained in one line
+        return stop.code if isinstance(stop.code, int) else 2
     handler: Handler = args.handler
     try:
         return handler(args)

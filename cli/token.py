@@ -15,7 +15,9 @@ from resolvers.token import TokenError, create_token, list_tokens, revoke_token
 def register(commands: Any) -> None:
     """Add `token` with its `create`, `list` and `revoke` sub-commands."""
     token: argparse.ArgumentParser = commands.add_parser("token", help="manage API tokens")
-    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = token.add_subparsers(
+        dest="action", required=True, metavar="ACTION", parser_class=type(token)
+    )
     create = actions.add_parser("create", help="create a token and print it (shown once)")
     create.add_argument("--role", required=True, choices=ROLES, help="what the token may do")
     create.add_argument("--author", metavar="SLUG", help="the author an `author` token writes as")

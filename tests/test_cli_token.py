@@ -76,3 +76,9 @@ async def test_revoke_stops_the_token(gql: GraphQLClient, capsys: Capture) -> No
     assert (
         await gql.client.post("/graphql", json={"query": ME}, headers=headers)
     ).status_code == 401
+
+
+async def test_an_unknown_role_is_one_line_and_exit_status_2(capsys: Capture) -> None:
+    assert await run("token", "create", "--role", "wizard") == 2
+
+    assert "invalid choice: 'wizard'" in one_line_error(capsys, "token create")

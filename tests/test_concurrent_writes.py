@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Revision, table_of
+from models import Post, Revision, table_of
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.factories import Factory
-from tests.writing import UPDATE_POST, gid
+from tests.writing import CREATE_POST, UPDATE_POST, count_rows, gid
 
 WRITERS = 8
 READ = "query($id: ID!) { post(id: $id) { body(format: MARKDOWN) version } }"
@@ -77,3 +77,24 @@ async def test_writers_that_retry_on_conflict_lose_no_edit(
     assert final["version"] == 1 + WRITERS
     assert await _revision_versions(engine, post["id"]) == list(range(2, 2 + WRITERS))
     assert sum(attempts) >= WRITERS
+
+
+async def test_concurrent_creates_of_one_slug_make_one_post_and_say_taken_to_the_rest(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    author = await Factory(engine).author()
+    headers = await token("editor")
+    post_input = {"slug": "race", "title": "Race", "author": gid("Author", author)}
+
+    async def create() -> dict[str, Any]:
+        result: dict[str, Any] = (await gql.data(CREATE_POST, {"input": post_input}, headers))[
+            "createPost"
+        ]
+        return result
+
+    results = await asyncio.gather(*(create() for _ in range(WRITERS)))
+
+    assert sum(r["post"] is not None for r in results) == 1
+    refusals = [(e["field"], e["code"]) for r in results for e in r["userErrors"]]
+    assert refusals == [(["input", "slug"], "TAKEN")] * (WRITERS - 1)
+    assert await count_rows(engine, Post) == 1

@@ -76,8 +76,7 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
             await connection.commit()
         except IntegrityError as error:
             await connection.rollback()
-            message = "a concurrent change got there first; read the entry again and retry"
-            raise Rejected.one(path="id", code="CONFLICT", message=message) from error
+            raise _lost_race(error) from error
         except BaseException:
             await connection.rollback()
             raise
@@ -102,6 +101,16 @@ async def fresh_id(connection: AsyncConnection, table: Table, entity_type: str) 
         select(func.max(func.coalesce(largest, 0), func.coalesce(remembered, 0)))
     )
     return int(top or 0) + 1
+
+
+def _lost_race(error: IntegrityError) -> Rejected:
+    """A unique constraint a concurrent writer won: a taken slug or path, or a version."""
+    text = str(error.orig).lower()
+    if "slug" in text or "path" in text:
+        message = "was taken by a concurrent change a moment ago"
+        return Rejected.one(path="slug", code="TAKEN", message=message)
+    message = "a concurrent change got there first; read the entry again and retry"
+    return Rejected.one(path="id", code="CONFLICT", message=message)
 
 
 def jsonable(value: Any) -> Any:
