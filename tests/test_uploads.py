@@ -17,6 +17,7 @@ from models import Asset
 from server import create_app
 from settings import Settings
 from tests.conftest import TokenMaker
+from tests.factories import Factory
 from tests.writing import change_log, count_rows
 
 UPLOAD = """mutation($file: Upload!, $alt: String) { uploadAsset(file: $file, alt: $alt) {
@@ -197,3 +198,21 @@ async def test_deleting_an_asset_removes_its_file(
     assert response.json()["data"]["deleteAsset"]["deletedId"] == asset["id"]
     assert media_files(settings) == []
     assert (await client.get(asset["url"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"), [("preview", False), ("author", True), ("admin", True)]
+)
+async def test_who_may_upload(
+    client: httpx.AsyncClient, engine: AsyncEngine, token: TokenMaker, role: str, allowed: bool
+) -> None:
+    await Factory(engine).author(slug="me")
+    headers = await token(role, "me" if role == "author" else None)
+
+    body = await upload(client, png(), "a.png", headers)
+
+    if allowed:
+        assert body["data"]["uploadAsset"]["asset"]["width"] == 64
+    else:
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert await count_rows(engine, Asset) == 0
