@@ -17,6 +17,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from edge.errors import format_error, request_error
+from edge.http_caching import with_cache_headers
 from edge.response_cache import CachedAnswer, ResponseCache
 from graphiql.examples import graphiql_examples
 from graphiql.page import render_page
@@ -85,7 +86,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
             response = JSONResponse(body, status_code=refusal.status, headers=headers)
         finally:
             await request.close()  # uploaded files spooled to disk are released at once
-        await response(scope, receive, send)
+        await with_cache_headers(request, response)(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
         """Run the request, or reuse the public answer to the same request while fresh."""
