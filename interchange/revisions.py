@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from interchange.entries import SECTION_FIELDS
@@ -27,6 +27,7 @@ from interchange.fields import (
     text as text_field,
 )
 from models import Asset, Author, Page, Post, Revision, Tag, table_of
+from resolvers.core.writes import unused_id
 
 revisions = table_of(Revision)
 TYPES = {"Author": "authors", "Tag": "tags", "Post": "posts", "Page": "pages"}
@@ -187,15 +188,9 @@ class RevisionWriter:
     async def _fresh(self, type_name: str) -> int:
         """An id for a deleted entry's history that no entry will ever take."""
         table = table_of({"Author": Author, "Tag": Tag, "Post": Post, "Page": Page}[type_name])
-        if self.connection.dialect.name == "postgresql":
-            sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
-            return int(await self.connection.scalar(text(f"SELECT nextval({sequence})")))
-        used = [*self.entities.values(), 0]
-        largest = await self.connection.scalar(select(func.max(table.c.id))) or 0
-        remembered = await self.connection.scalar(
-            select(func.max(revisions.c.entity_id)).where(revisions.c.entity_type == type_name)
-        )
-        return max(int(largest), int(remembered or 0), *used) + 1
+        pk = await unused_id(self.connection, table, type_name)
+        # Ids given to other deleted entries of this import are not in the tables yet.
+        return max([pk, *(used + 1 for used in self.entities.values())])
 
 
 Ids = dict[str, dict[Any, int]]

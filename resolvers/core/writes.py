@@ -84,13 +84,25 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
 
 
 async def fresh_id(connection: AsyncConnection, table: Table, entity_type: str) -> int | None:
-    """An id no entry of the type has ever had, on SQLite; None where the database knows.
+    """The id a new entry must take on SQLite; None where the database's sequence knows.
 
     SQLite reuses the largest rowid once its row is deleted; a new entry must not inherit
     the revisions a deleted one left under that id. PostgreSQL sequences never go back.
     """
     if connection.dialect.name != "sqlite":
         return None
+    return await unused_id(connection, table, entity_type)
+
+
+async def unused_id(connection: AsyncConnection, table: Table, entity_type: str) -> int:
+    """An id no entry of the type has had, nor will be given.
+
+    On SQLite: past every id seen in the table and its revisions; on PostgreSQL: the next
+    value of the table's sequence.
+    """
+    if connection.dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        return int(await connection.scalar(select(func.nextval(sequence))) or 0)
     largest = select(func.max(table.c.id)).scalar_subquery()
     remembered = (
         select(func.max(revisions.c.entity_id))
