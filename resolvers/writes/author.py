@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from interchange.entries import URL
 from models import Asset, Author, Post, table_of
 from resolvers.core.entity import EntitySpec, Reference, WriteState
-from resolvers.writes.rules import URL_PARSER, name_rule, slug_rule, text_rule
+from resolvers.writes.rules import name_rule, slug_rule, text_rule
 
 posts = table_of(Post)
 
@@ -28,7 +29,7 @@ AUTHOR_WRITES = EntitySpec(
         "slug": slug_rule(),
         "name": name_rule("name"),
         "bio": text_rule("bio", "bio"),
-        "website": text_rule("website", "website", URL_PARSER),
+        "website": text_rule("website", "website", URL),
     },
     references={"avatar": Reference("avatar_id", ("avatar",), "Asset", table_of(Asset))},
     unique=(("slug",),),

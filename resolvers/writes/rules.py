@@ -36,7 +36,6 @@ def check_body_size(state: WriteState) -> None:
 
 
 LOCALE_RULE = Rule("locale", ("locale",), LOCALE)
-URL_PARSER = URL
 SEO_RULES = {
     "seo_title": Rule("seo_title", ("seo", "title"), text(max_length=300, nullable=True)),
     "seo_description": Rule(
