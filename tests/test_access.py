@@ -242,3 +242,33 @@ async def test_a_mutation_over_get_is_refused_with_405(
     assert response.headers["allow"] == "POST"
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert await change_log(engine) == (0, 0)
+
+
+async def test_an_author_cannot_bring_back_someone_elses_deleted_post(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    factory = Factory(engine)
+    await factory.author(slug="me")
+    other = await factory.author(slug="other")
+    editor = await token("editor")
+    create = (
+        'mutation($a: ID!) { createPost(input: {slug: "theirs", title: "Theirs", author: $a}) '
+        "{ post { id } } }"
+    )
+    post_id = (await gql.data(create, {"a": gid("Author", other)}, editor))["createPost"]["post"][
+        "id"
+    ]
+    await gql.data(
+        "mutation($id: ID!) { deletePost(id: $id) { deletedId } }", {"id": post_id}, editor
+    )
+    restore = (
+        "mutation($id: ID!) { restorePostRevision(id: $id, version: 1) "
+        "{ post { id } userErrors { field code } } }"
+    )
+
+    data = await gql.data(restore, {"id": post_id}, await token("author", "me"))
+
+    assert data["restorePostRevision"] == {
+        "post": None,
+        "userErrors": [{"field": ["author"], "code": "FORBIDDEN"}],
+    }

@@ -91,9 +91,9 @@ def mutations_type(m: EntryMutations, payload: type | None = None) -> type:
     return strawberry.type(type(f"{m.name}Mutations", (), fields))
 
 
-def _builder(m: EntryMutations, payload: type) -> Callable[[Info, Awaitable[int]], Awaitable[Any]]:
-    async def build(info: Info, write: Awaitable[int]) -> Any:
-        pk, errors = await attempt(write)
+def _builder(m: EntryMutations, payload: type) -> Callable[..., Awaitable[Any]]:
+    async def build(info: Info, write: Awaitable[int], root: str | None = "input") -> Any:
+        pk, errors = await attempt(write, root)
         row = None if pk is None else await m.load(info.context, pk)
         return payload(**{m.noun: from_optional_row(m.node, row), "user_errors": errors})
 
@@ -157,16 +157,16 @@ def _life_cycle(m: EntryMutations, payload: type) -> dict[str, Any]:
     async def publish(info: Info, id: id_type, at: PublishAt = None) -> payload:  # noqa: A002
         require_role(info.context.viewer, publishers, f"publish {m.noun}s")
         pk, when = entry_id(id, m.name), publication_date(at)
-        return await build(info, publish_entry(info.context, spec, pk, when))
+        return await build(info, publish_entry(info.context, spec, pk, when), None)
 
     async def unpublish(info: Info, id: id_type) -> payload:  # noqa: A002
         require_role(info.context.viewer, publishers, f"unpublish {m.noun}s")
-        return await build(info, unpublish_entry(info.context, spec, entry_id(id, m.name)))
+        return await build(info, unpublish_entry(info.context, spec, entry_id(id, m.name)), None)
 
     async def restore(info: Info, id: id_type, version: RevisionVersion) -> payload:  # noqa: A002
         require_role(info.context.viewer, m.writers, f"restore {m.noun}s")
         pk = entry_id(id, m.name)
-        return await build(info, restore_entry(info.context, spec, pk, version, UNPUBLISHED))
+        return await build(info, restore_entry(info.context, spec, pk, version, UNPUBLISHED), None)
 
     return {
         f"publish_{m.noun}": strawberry.mutation(

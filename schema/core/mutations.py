@@ -82,12 +82,16 @@ def given_fields(data: Any) -> dict[str, Any]:
     return given
 
 
-def user_errors(problems: list[UserProblem], root: str = "input") -> list[UserError]:
-    """User errors under the argument they concern (`input` unless the field is an argument)."""
+def user_errors(problems: list[UserProblem], root: str | None = "input") -> list[UserError]:
+    """User errors under the argument they concern.
+
+    Under `input` when the mutation takes one and the field is not an argument itself;
+    the entry's own field otherwise (a restore or publish names the stored field).
+    """
     arguments = {"id", "expectedVersion", "version", "at", "file"}
     return [
         UserError(
-            field=list(p.field) if p.field[0] in arguments else [root, *p.field],
+            field=list(p.field) if root is None or p.field[0] in arguments else [root, *p.field],
             message=p.message,
             code=UserErrorCode(p.code),
         )
@@ -95,12 +99,14 @@ def user_errors(problems: list[UserProblem], root: str = "input") -> list[UserEr
     ]
 
 
-async def attempt(write: Awaitable[int]) -> tuple[int | None, list[UserError]]:
+async def attempt(
+    write: Awaitable[int], root: str | None = "input"
+) -> tuple[int | None, list[UserError]]:
     """Run one write: its entry's primary key, or the user errors that stopped it."""
     try:
         return await write, []
     except Rejected as rejected:
-        return None, user_errors(rejected.problems)
+        return None, user_errors(rejected.problems, root)
 
 
 async def deletion(type_name: str, write: Awaitable[int]) -> DeletePayload:
