@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models import Asset
+from resolvers.core.ids import encode_id
 from server import create_app
 from settings import Settings
 from tests.conftest import TokenMaker
@@ -216,3 +217,30 @@ async def test_who_may_upload(
     else:
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert await count_rows(engine, Asset) == 0
+
+
+async def test_an_asset_update_changes_its_text_and_takes_no_version(
+    client: httpx.AsyncClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    asset = await Factory(engine).asset(alt="Old")
+    document = (
+        'mutation($id: ID!) { updateAsset(id: $id, input: {alt: "New"}) '
+        "{ asset { alt } userErrors { code } } }"
+    )
+    variables = {"id": encode_id("Asset", asset["id"])}
+    headers = await token("editor")
+
+    updated = await client.post(
+        "/graphql", json={"query": document, "variables": variables}, headers=headers
+    )
+    versioned = await client.post(
+        "/graphql",
+        json={
+            "query": document.replace('"New"}', '"New"}, expectedVersion: 1'),
+            "variables": variables,
+        },
+        headers=headers,
+    )
+
+    assert updated.json()["data"]["updateAsset"] == {"asset": {"alt": "New"}, "userErrors": []}
+    assert versioned.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -118,6 +118,13 @@ def _edits(m: EntryMutations, payload: type) -> dict[str, Any]:
         pk, given = entry_id(id, m.name), given_fields(input)
         return await build(info, update_entry(info.context, spec, pk, given, expected_version))
 
+    async def update_unversioned(
+        info: Info,
+        id: id_type,  # noqa: A002
+        input: m.input,  # noqa: A002
+    ) -> payload:
+        return await update(info, id, input)
+
     async def delete(info: Info, id: id_type) -> DeletePayload:  # noqa: A002
         require_role(info.context.viewer, m.writers, f"delete {m.noun}s")
         pk = entry_id(id, m.name)
@@ -130,10 +137,11 @@ def _edits(m: EntryMutations, payload: type) -> dict[str, Any]:
             description=f"Create {m.a_noun}{' as a draft' if m.publishers else ''}, "
             "checked whole before anything is written.",
         )
+    # Only types that carry a `version` can be edited against one (assets carry none).
     fields[f"update_{m.noun}"] = strawberry.mutation(
-        resolver=update,
-        description=f"Change {m.a_noun}: omitted fields stay unchanged, and a stale "
-        "`expectedVersion` is a CONFLICT user error.",
+        resolver=update if spec.versioned else update_unversioned,
+        description=f"Change {m.a_noun}: omitted fields stay unchanged"
+        + (", and a stale `expectedVersion` is a CONFLICT user error." if spec.versioned else "."),
     )
     fields[f"delete_{m.noun}"] = strawberry.mutation(
         resolver=delete, description=_DELETED.get(m.name, f"Delete {m.a_noun}.")
