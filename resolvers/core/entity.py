@@ -79,6 +79,8 @@ class EntitySpec:
     references: Mapping[str, Reference] = field(default_factory=dict)
     lists: Mapping[str, ReferenceList] = field(default_factory=dict)
     unique: Sequence[tuple[str, ...]] = ()
+    # Where a problem with a computed column is reported (a page's path: at its slug).
+    reported_as: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     keeps_revisions: bool = True
     prepare: Hook = no_hook
     authorize: Hook = no_hook
@@ -189,6 +191,8 @@ async def check_references(spec: EntitySpec, state: WriteState) -> None:
 
 
 def _label(spec: EntitySpec, column: str) -> tuple[str, ...]:
+    if column in spec.reported_as:
+        return spec.reported_as[column]
     for rule in spec.rules.values():
         if rule.column == column:
             return rule.path
@@ -196,7 +200,10 @@ def _label(spec: EntitySpec, column: str) -> tuple[str, ...]:
 
 
 async def check_unique(spec: EntitySpec, state: WriteState) -> None:
-    """Unique column groups (slug per locale, path per locale) must stay unique."""
+    """Unique column groups (slug per locale, path per locale) must stay unique.
+
+    Runs after the type's `prepare`, so computed columns such as a page's path count.
+    """
     table = spec.table
     for group in spec.unique:
         if any(state.values.get(column) is None for column in group):

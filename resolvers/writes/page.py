@@ -51,11 +51,6 @@ async def _prepare(state: WriteState) -> None:
     current = state.current
     if current is not None and values["locale"] != current.locale and await _has_children(state):
         state.problems.add("locale", "INVALID", "a page with child pages keeps its locale")
-    conditions = [pages.c.path == values["path"], pages.c.locale == values["locale"]]
-    if current is not None:
-        conditions.append(pages.c.id != current.id)
-    if await state.connection.scalar(select(pages.c.id).where(*conditions).limit(1)):
-        state.problems.add("slug", "TAKEN", f"the path {values['path']} is already taken")
 
 
 async def _move_subtree(state: WriteState) -> None:
@@ -93,6 +88,8 @@ PAGE_WRITES = EntitySpec(
         "parent": Reference("parent_id", ("parent",), "Page", pages),
         "seo_og_image": Reference("seo_og_image_id", ("seo", "ogImage"), "Asset", table_of(Asset)),
     },
+    unique=(("path", "locale"),),
+    reported_as={"path": ("slug",)},
     prepare=_prepare,
     before_delete=_keep_parents,
     after_write=_move_subtree,
