@@ -2,7 +2,7 @@
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-ASSETS := graphiql/node_modules/.installed
+VENDOR := graphiql/static/vendor
 PYTHON ?= python3
 
 .PHONY: serve test check bench schema install assets
@@ -11,15 +11,19 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	mkdir -p $(VENV)/pkgroot && ln -sfn ../.. $(VENV)/pkgroot/masthead
 	touch $(STAMP)
 
-$(ASSETS): graphiql/package.json graphiql/package-lock.json
+install: $(STAMP)
+
+## Refresh the GraphiQL browser files committed in graphiql/static/vendor from npm (needs Node)
+assets:
 	cd graphiql && npm ci --no-audit --no-fund --loglevel=error
-	touch $(ASSETS)
-
-install: $(STAMP) $(ASSETS)
-
-assets: $(ASSETS)
+	cp graphiql/node_modules/graphiql/graphiql.min.css graphiql/node_modules/graphiql/graphiql.min.js $(VENDOR)/
+	cp graphiql/node_modules/react/umd/react.production.min.js $(VENDOR)/
+	cp graphiql/node_modules/react-dom/umd/react-dom.production.min.js $(VENDOR)/
+	cp graphiql/node_modules/graphiql/LICENSE $(VENDOR)/LICENSE.graphiql
+	cp graphiql/node_modules/react/LICENSE $(VENDOR)/LICENSE.react
 
 ## Install into .venv, migrate, load demo content (once) and serve on http://127.0.0.1:8000/graphql
 serve: install

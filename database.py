@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from settings import Settings, get_settings
+from masthead.settings import Settings, get_settings
 
 SQL_STATEMENTS = Counter(
     "masthead_sql_statements", "SQL statements sent to the database", ["backend"]

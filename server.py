@@ -12,15 +12,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from database import create_engine
-from edge.graphql_view import GraphQLView
-from edge.health import healthz, readyz
-from edge.media import media_route
-from edge.metrics import MetricsMiddleware, metrics
-from graphiql.page import graphiql_routes
-from models import utcnow
-from schema.root import build_schema
-from settings import Settings, get_settings
+from masthead.database import create_engine
+from masthead.edge.graphql_view import GraphQLView
+from masthead.edge.health import healthz, readyz
+from masthead.edge.media import media_route
+from masthead.edge.metrics import MetricsMiddleware, metrics
+from masthead.graphiql.page import graphiql_routes
+from masthead.models import utcnow
+from masthead.schema.root import build_schema
+from masthead.settings import Settings, get_settings
 
 
 def create_app(

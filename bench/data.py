@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from migrations.runner import head_revision
+from masthead.migrations.runner import head_revision
 
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / ".data"

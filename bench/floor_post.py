@@ -7,7 +7,7 @@ from typing import Any
 
 from bench.floor_sql import POST_ORDER, asset, tags_json, tags_of, visible
 from bench.shapes import iso_timestamp, sqlite_now
-from resolvers.core.markdown import reading_time_minutes, to_html
+from masthead.resolvers.core.markdown import reading_time_minutes, to_html
 
 POST_SQL = f"""
 SELECT p.id, p.title, p.slug, p.published_at, p.body, p.excerpt, p.translation_group,

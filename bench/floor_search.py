@@ -7,7 +7,7 @@ from typing import Any
 
 from bench.floor_sql import visible
 from bench.shapes import sqlite_now
-from resolvers.search_text import FIELD_SEPARATOR, fts5_match, search_terms, snippet_html
+from masthead.resolvers.search_text import FIELD_SEPARATOR, fts5_match, search_terms, snippet_html
 
 # Masthead's index: rowid = id * 4 + kind (0 post, 1 page, 2 author, 3 tag); bm25 weights
 # body 1, summary 4, title 10. Snippets are cut in Python from the page's documents.

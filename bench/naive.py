@@ -19,11 +19,11 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-import models
 from bench.naive_entries import Author, Post, Tag, author_connection, post_connection
 from bench.naive_filters import PostWhere, post_condition
 from bench.naive_types import Connection, Info, NaiveContext, visible_posts
 from bench.servers import serve_baseline
+from masthead import models
 
 
 @strawberry.type

@@ -15,7 +15,6 @@ import orjson
 import strawberry
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
-import models
 from bench.naive_filters import PostWhere, post_condition
 from bench.naive_types import (
     Asset,
@@ -28,7 +27,8 @@ from bench.naive_types import (
     visible_posts,
 )  # fmt: skip
 from bench.shapes import cursor, global_id
-from resolvers.core.markdown import reading_time_minutes, to_html, to_text, word_count
+from masthead import models
+from masthead.resolvers.core.markdown import reading_time_minutes, to_html, to_text, word_count
 
 RENDERERS: dict[BodyFormat, Callable[[str], str]] = {
     BodyFormat.HTML: to_html,

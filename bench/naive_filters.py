@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
 
-from models import Author, Post, PostTag, Tag
+from masthead.models import Author, Post, PostTag, Tag
 
 
 def _escaped(text: str) -> str:

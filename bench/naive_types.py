@@ -12,8 +12,8 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import models
 from bench.shapes import DEFAULT_LOCALE, LIVE_STATUSES, global_id, media_url
+from masthead import models
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from graphiql.examples import Example, load_examples
+from masthead.graphiql.examples import Example, load_examples
 
 __all__ = ["Example", "load_examples", "request_body"]
 

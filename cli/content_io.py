@@ -11,9 +11,9 @@ from typing import Any
 
 import orjson
 
-from cli.database_access import first_line, migrated_engine
-from cli.main import CommandError
-from interchange import ImportSummary, InterchangeError, export_document, import_document
+from masthead.cli.database_access import first_line, migrated_engine
+from masthead.cli.main import CommandError
+from masthead.interchange import ImportSummary, InterchangeError, export_document, import_document
 
 SECTIONS = ("authors", "tags", "assets", "posts", "pages")
 

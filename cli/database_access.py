@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cli.main import CommandError
-from database import create_engine
-from migrations.runner import schema_is_current
-from settings import get_settings
+from masthead.cli.main import CommandError
+from masthead.database import create_engine
+from masthead.migrations.runner import schema_is_current
+from masthead.settings import get_settings
 
 
 def first_line(error: BaseException) -> str:

@@ -9,12 +9,12 @@ from importlib import import_module
 from typing import NoReturn
 
 COMMAND_MODULES = (
-    "cli.serve",
-    "cli.migrate",
-    "cli.seed",
-    "cli.content_io",
-    "cli.schema_print",
-    "cli.token",
+    "masthead.cli.serve",
+    "masthead.cli.migrate",
+    "masthead.cli.seed",
+    "masthead.cli.content_io",
+    "masthead.cli.schema_print",
+    "masthead.cli.token",
 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from migrations.runner import upgrade
-from settings import get_settings
+from masthead.migrations.runner import upgrade
+from masthead.settings import get_settings
 
 
 def register(commands: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from schema.root import build_schema
+from masthead.schema.root import build_schema
 
 
 def register(commands: Any) -> None:

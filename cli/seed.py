@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cli.database_access import migrated_engine
-from cli.main import CommandError
-from demo.seed import seed
-from interchange import InterchangeError
-from models import Post
+from masthead.cli.database_access import migrated_engine
+from masthead.cli.main import CommandError
+from masthead.demo.seed import seed
+from masthead.interchange import InterchangeError
+from masthead.models import Post
 
 
 def register(commands: Any) -> None:

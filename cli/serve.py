@@ -7,7 +7,7 @@ from typing import Any
 
 import uvicorn
 
-from settings import get_settings
+from masthead.settings import get_settings
 
 
 def register(commands: Any) -> None:
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     print(f"Masthead on http://{args.host}:{args.port}/graphql", flush=True)
     uvicorn.run(
-        "server:create_app",
+        "masthead.server:create_app",
         factory=True,
         host=args.host,
         port=args.port,

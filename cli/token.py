@@ -6,10 +6,10 @@ import argparse
 import asyncio
 from typing import Any
 
-from cli.database_access import migrated_engine
-from cli.main import CommandError
-from models import ROLES
-from resolvers.token import TokenError, create_token, list_tokens, revoke_token
+from masthead.cli.database_access import migrated_engine
+from masthead.cli.main import CommandError
+from masthead.models import ROLES
+from masthead.resolvers.token import TokenError, create_token, list_tokens, revoke_token
 
 
 def register(commands: Any) -> None:

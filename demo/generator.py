@@ -12,10 +12,10 @@ from typing import Any
 
 from faker import Faker
 
-from demo.markdown import Language, ProseWriter
-from demo.odds import chance
-from demo.pages import PAGE_TREE
-from demo.people import (
+from masthead.demo.markdown import Language, ProseWriter
+from masthead.demo.odds import chance
+from masthead.demo.pages import PAGE_TREE
+from masthead.demo.people import (
     FIRST_DAY,
     SlugBook,
     build_authors,
@@ -23,8 +23,8 @@ from demo.people import (
     build_documents,
     timestamp,
 )
-from demo.topics import TAGS, TITLES_EN, TITLES_FR, TOPICS
-from demo.welcome import (
+from masthead.demo.topics import TAGS, TITLES_EN, TITLES_FR, TOPICS
+from masthead.demo.welcome import (
     WELCOME_BODY,
     WELCOME_EXCERPT,
     WELCOME_FR_BODY,
@@ -34,7 +34,7 @@ from demo.welcome import (
     WELCOME_SLUG,
     WELCOME_TITLE,
 )
-from demo.words import ENGLISH_WORDS, FRENCH_WORDS, HEADINGS_EN, HEADINGS_FR, TECH_WORDS
+from masthead.demo.words import ENGLISH_WORDS, FRENCH_WORDS, HEADINGS_EN, HEADINGS_FR, TECH_WORDS
 
 LATEST = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 SCHEDULED_FROM = datetime(2030, 1, 1, tzinfo=UTC)

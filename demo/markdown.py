@@ -7,8 +7,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from demo.odds import chance
-from demo.words import CODE_SNIPPETS, LINK_TARGETS, TABLE_COLUMNS
+from masthead.demo.odds import chance
+from masthead.demo.words import CODE_SNIPPETS, LINK_TARGETS, TABLE_COLUMNS
 
 COMMA_MIN_WORDS = 9
 MIN_PARAGRAPH_WORDS = 10

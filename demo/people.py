@@ -10,8 +10,8 @@ from typing import Any
 
 from faker import Faker
 
-from demo.odds import chance
-from demo.topics import ROLES, TOPICS
+from masthead.demo.odds import chance
+from masthead.demo.topics import ROLES, TOPICS
 
 FIRST_DAY = datetime(2023, 1, 1, tzinfo=UTC)
 MIME_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}

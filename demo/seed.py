@@ -7,8 +7,8 @@ import sys
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tqdm import tqdm
 
-from demo.generator import generate_document
-from interchange import ImportSummary, import_document
+from masthead.demo.generator import generate_document
+from masthead.interchange import ImportSummary, import_document
 
 
 async def seed(

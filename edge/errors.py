@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from schema.core.errors import INTERNAL, error_code
+from masthead.schema.core.errors import INTERNAL, error_code
 
 MASKED_MESSAGE = "Internal server error"
 

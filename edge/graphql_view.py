@@ -16,16 +16,16 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from edge.errors import format_error, request_error
-from edge.http_caching import with_cache_headers
-from edge.response_cache import CachedAnswer, ResponseCache
-from graphiql.examples import graphiql_examples
-from graphiql.page import render_page
-from models import utcnow
-from resolvers.core.context import ReadContext, Viewer
-from resolvers.core.freshness import content_generation, next_go_live
-from resolvers.token import viewer_for_token
-from settings import Settings
+from masthead.edge.errors import format_error, request_error
+from masthead.edge.http_caching import with_cache_headers
+from masthead.edge.response_cache import CachedAnswer, ResponseCache
+from masthead.graphiql.examples import graphiql_examples
+from masthead.graphiql.page import render_page
+from masthead.models import utcnow
+from masthead.resolvers.core.context import ReadContext, Viewer
+from masthead.resolvers.core.freshness import content_generation, next_go_live
+from masthead.resolvers.token import viewer_for_token
+from masthead.settings import Settings
 
 # Room for the multipart envelope (operations, map, part headers) around an upload.
 MULTIPART_OVERHEAD = 64 * 1024

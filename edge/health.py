@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from migrations.runner import schema_is_current
+from masthead.migrations.runner import schema_is_current
 
 
 async def healthz(_request: Request) -> JSONResponse:

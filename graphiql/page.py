@@ -14,28 +14,28 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from graphiql.examples import Example
+from masthead.graphiql.examples import Example
 
 HERE = Path(__file__).resolve().parent
-NODE_MODULES = HERE / "node_modules"
+# GraphiQL's and React's browser builds, copied from npm by `make assets` and shipped in
+# the package: serving them needs no Node and no network.
+VENDOR = HERE / "static" / "vendor"
 ASSETS_PATH = "/graphiql/assets"
 # The file names are not versioned, so the page links them with `?v=<digest>` and the
 # browser may keep each one for a year.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 # URL name -> file, in the order the page loads them (React before GraphiQL, boot last).
 ASSET_FILES = {
-    "graphiql.min.css": NODE_MODULES / "graphiql" / "graphiql.min.css",
-    "react.production.min.js": NODE_MODULES / "react" / "umd" / "react.production.min.js",
-    "react-dom.production.min.js": (
-        NODE_MODULES / "react-dom" / "umd" / "react-dom.production.min.js"
-    ),
-    "graphiql.min.js": NODE_MODULES / "graphiql" / "graphiql.min.js",
+    "graphiql.min.css": VENDOR / "graphiql.min.css",
+    "react.production.min.js": VENDOR / "react.production.min.js",
+    "react-dom.production.min.js": VENDOR / "react-dom.production.min.js",
+    "graphiql.min.js": VENDOR / "graphiql.min.js",
     "masthead-graphiql.js": HERE / "static" / "masthead-graphiql.js",
 }
 
 
 class GraphiQLAssetsMissingError(RuntimeError):
-    """GraphiQL's npm files are not installed."""
+    """GraphiQL's browser files are missing from the installation."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,10 @@ class Asset:
 
 @cache
 def assets() -> dict[str, Asset]:
-    """The asset files by URL name; a clear error when `npm ci` has not been run."""
+    """The asset files by URL name; a clear error when the installation lost them."""
     missing = [str(path) for path in ASSET_FILES.values() if not path.is_file()]
     if missing:
-        msg = f"GraphiQL assets missing ({', '.join(missing)}): run `make assets`"
+        msg = f"GraphiQL assets missing ({', '.join(missing)}): reinstall, or run `make assets`"
         raise GraphiQLAssetsMissingError(msg)
     return {
         name: Asset(name, path, hashlib.sha256(path.read_bytes()).hexdigest()[:12])

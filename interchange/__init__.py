@@ -1,8 +1,8 @@
 """Import and export of all content as one JSON document (SPEC section 9)."""
 
-from interchange.errors import InterchangeError
-from interchange.export import export_document
-from interchange.importer import ImportProgress, ImportSummary, import_document
+from masthead.interchange.errors import InterchangeError
+from masthead.interchange.export import export_document
+from masthead.interchange.importer import ImportProgress, ImportSummary, import_document
 
 __all__ = [
     "ImportProgress",

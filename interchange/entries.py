@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interchange.fields import (
+from masthead.interchange.fields import (
     FILENAME_PATTERN,
     LOCALE_PATTERN,
     MIME_PATTERN,

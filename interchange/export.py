@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import aliased
 
-from interchange.entries import (
+from masthead.interchange.entries import (
     ASSET_FIELDS,
     AUTHOR_FIELDS,
     FORMAT_VERSION,
@@ -21,9 +21,9 @@ from interchange.entries import (
     SEO_FIELDS,
     TAG_FIELDS,
 )
-from interchange.fields import Field, format_timestamp
-from interchange.revisions import export_revisions
-from models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag
+from masthead.interchange.fields import Field, format_timestamp
+from masthead.interchange.revisions import export_revisions
+from masthead.models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag
 
 Row = dict[str, Any]
 

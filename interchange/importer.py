@@ -9,9 +9,9 @@ from typing import Any, Protocol
 from sqlalchemy import Result, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from interchange.revisions import RevisionWriter
-from interchange.validation import ExistingContent, validate_document
-from models import Asset, Author, Event, Page, Post, PostCoAuthor, PostTag, Tag, utcnow
+from masthead.interchange.revisions import RevisionWriter
+from masthead.interchange.validation import ExistingContent, validate_document
+from masthead.models import Asset, Author, Event, Page, Post, PostCoAuthor, PostTag, Tag, utcnow
 
 CHUNK_SIZE = 1000
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from interchange.entries import SECTION_FIELDS
-from interchange.fields import (
+from masthead.interchange.entries import SECTION_FIELDS
+from masthead.interchange.fields import (
     Field,
     FieldProblem,
     format_timestamp,
@@ -23,11 +23,11 @@ from interchange.fields import (
     reject,
     timestamp,
 )
-from interchange.fields import (
+from masthead.interchange.fields import (
     text as text_field,
 )
-from models import Asset, Author, Page, Post, Revision, Tag, table_of
-from resolvers.core.writes import unused_id
+from masthead.models import Asset, Author, Page, Post, Revision, Tag, table_of
+from masthead.resolvers.core.writes import unused_id
 
 revisions = table_of(Revision)
 TYPES = {"Author": "authors", "Tag": "tags", "Post": "posts", "Page": "pages"}

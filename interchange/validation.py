@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from interchange.entries import FORMAT_VERSION, SECTION_FIELDS, SECTION_KEYS
-from interchange.errors import InterchangeError
-from interchange.fields import format_timestamp, parse_fields
-from interchange.revisions import parse_revision
-from models import ContentStatus
+from masthead.interchange.entries import FORMAT_VERSION, SECTION_FIELDS, SECTION_KEYS
+from masthead.interchange.errors import InterchangeError
+from masthead.interchange.fields import format_timestamp, parse_fields
+from masthead.interchange.revisions import parse_revision
+from masthead.models import ContentStatus
 
 SECTIONS = tuple(SECTION_FIELDS)
 ORDER = (*SECTIONS, "revisions")

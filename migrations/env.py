@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection
 
-from database import create_engine
-from models import Base
+from masthead.database import create_engine
+from masthead.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,14 +1,14 @@
 """SQLAlchemy models: one module per content type, plus the shared base."""
 
-from models.asset import Asset
-from models.author import Author
-from models.base import Base, ContentStatus, table_of, utcnow
-from models.event import Event
-from models.page import Page
-from models.post import Post, PostCoAuthor, PostTag
-from models.revision import Revision
-from models.tag import Tag
-from models.token import ROLES, ApiToken
+from masthead.models.asset import Asset
+from masthead.models.author import Author
+from masthead.models.base import Base, ContentStatus, table_of, utcnow
+from masthead.models.event import Event
+from masthead.models.page import Page
+from masthead.models.post import Post, PostCoAuthor, PostTag
+from masthead.models.revision import Revision
+from masthead.models.tag import Tag
+from masthead.models.token import ROLES, ApiToken
 
 __all__ = [
     "ROLES",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.asset import Asset
-from models.base import LAST, Base, Timestamped, Versioned
+from masthead.models.asset import Asset
+from masthead.models.base import LAST, Base, Timestamped, Versioned
 
 
 class Author(Timestamped, Versioned, Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from masthead.models.base import Base, utcnow
 
 
 class Event(Base):

@@ -7,8 +7,16 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import LAST, Base, ContentStatus, Localized, Timestamped, Versioned, WithSeo
-from models.post import STATUS_ENUM
+from masthead.models.base import (
+    LAST,
+    Base,
+    ContentStatus,
+    Localized,
+    Timestamped,
+    Versioned,
+    WithSeo,
+)
+from masthead.models.post import STATUS_ENUM
 
 
 class Page(Timestamped, Versioned, Localized, WithSeo, Base):

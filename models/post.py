@@ -16,9 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.asset import Asset
-from models.author import Author
-from models.base import (
+from masthead.models.asset import Asset
+from masthead.models.author import Author
+from masthead.models.base import (
     LAST,
     LATE,
     Base,
@@ -28,7 +28,7 @@ from models.base import (
     Versioned,
     WithSeo,
 )
-from models.tag import Tag
+from masthead.models.tag import Tag
 
 STATUS_ENUM = Enum(ContentStatus, name="content_status", native_enum=False, length=20)
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import LAST, Base, utcnow
+from masthead.models.base import LAST, Base, utcnow
 
 
 class Revision(Base):

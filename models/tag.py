@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import LAST, Base, Timestamped, Versioned
+from masthead.models.base import LAST, Base, Timestamped, Versioned
 
 
 class Tag(Timestamped, Versioned, Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from masthead.models.base import Base, utcnow
 
 ROLES = ("preview", "author", "editor", "admin")
 

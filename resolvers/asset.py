@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from strawberry.dataloader import DataLoader
 
-from models import Asset
-from resolvers.core.context import ReadContext
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import Listing
-from resolvers.core.loaders import rows_by_key
-from resolvers.core.pagination import SortKey, parse_datetime
-from resolvers.core.where import ColumnFilter, FilterSpec
+from masthead.models import Asset
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import Listing
+from masthead.resolvers.core.loaders import rows_by_key
+from masthead.resolvers.core.pagination import SortKey, parse_datetime
+from masthead.resolvers.core.where import ColumnFilter, FilterSpec
 
 assets = Asset.__table__
 ASSET_COLUMNS = (

@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Select, and_, select, true, tuple_
 from strawberry.dataloader import DataLoader
 
-from models import ContentStatus, Page
-from resolvers.core.context import ReadContext, Viewer
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import Listing
-from resolvers.core.loaders import row_lists_by_key, rows_by_key
-from resolvers.core.locale import best_translation, locale_chain
-from resolvers.core.pagination import SortKey, parse_datetime
-from resolvers.core.where import ColumnFilter, FilterSpec, ToOne
+from masthead.models import ContentStatus, Page
+from masthead.resolvers.core.context import ReadContext, Viewer
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import Listing
+from masthead.resolvers.core.loaders import row_lists_by_key, rows_by_key
+from masthead.resolvers.core.locale import best_translation, locale_chain
+from masthead.resolvers.core.pagination import SortKey, parse_datetime
+from masthead.resolvers.core.where import ColumnFilter, FilterSpec, ToOne
 
 pages = Page.__table__
 LIVE = (ContentStatus.PUBLISHED, ContentStatus.SCHEDULED)

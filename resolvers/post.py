@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Select, and_, func, select, true
 from strawberry.dataloader import DataLoader
 
-from models import ContentStatus, Post, PostCoAuthor, PostTag
-from resolvers.author import AUTHOR_COLUMNS, AUTHOR_FILTERS, authors
-from resolvers.core.context import ReadContext, Viewer
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import Children, Listing
-from resolvers.core.loaders import row_lists_by_key, rows_by_key
-from resolvers.core.locale import best_translation, locale_chain
-from resolvers.core.pagination import (
+from masthead.models import ContentStatus, Post, PostCoAuthor, PostTag
+from masthead.resolvers.author import AUTHOR_COLUMNS, AUTHOR_FILTERS, authors
+from masthead.resolvers.core.context import ReadContext, Viewer
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import Children, Listing
+from masthead.resolvers.core.loaders import row_lists_by_key, rows_by_key
+from masthead.resolvers.core.locale import best_translation, locale_chain
+from masthead.resolvers.core.pagination import (
     Grouping,
     Ordering,
     PageRequest,
@@ -24,8 +24,8 @@ from resolvers.core.pagination import (
     grouped_page_statement,
     parse_datetime,
 )
-from resolvers.core.where import ColumnFilter, FilterSpec, ToMany, ToOne
-from resolvers.tag import TAG_FILTERS, tags
+from masthead.resolvers.core.where import ColumnFilter, FilterSpec, ToMany, ToOne
+from masthead.resolvers.tag import TAG_FILTERS, tags
 
 posts = Post.__table__
 post_tags = PostTag.__table__

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement
 
-from models import Revision, table_of
-from resolvers.core.access import REVISION_READERS, require_owner, require_role
-from resolvers.core.context import ReadContext, Viewer
-from resolvers.core.listing import Children, Listing
-from resolvers.core.pagination import SortKey
-from resolvers.core.where import FilterSpec
+from masthead.models import Revision, table_of
+from masthead.resolvers.core.access import REVISION_READERS, require_owner, require_role
+from masthead.resolvers.core.context import ReadContext, Viewer
+from masthead.resolvers.core.listing import Children, Listing
+from masthead.resolvers.core.pagination import SortKey
+from masthead.resolvers.core.where import FilterSpec
 
 revisions = table_of(Revision)
 REVISION_COLUMNS = (

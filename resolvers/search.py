@@ -37,12 +37,12 @@ from sqlalchemy import (
     union_all,
 )
 
-from resolvers.author import AUTHOR_LISTING, author_by_id
-from resolvers.core.context import ReadContext
-from resolvers.core.listing import Listing, ListPage
-from resolvers.core.loaders import count_rows
-from resolvers.core.locale import check_locale
-from resolvers.core.pagination import (
+from masthead.resolvers.author import AUTHOR_LISTING, author_by_id
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.listing import Listing, ListPage
+from masthead.resolvers.core.loaders import count_rows
+from masthead.resolvers.core.locale import check_locale
+from masthead.resolvers.core.pagination import (
     Ordering,
     PageRequest,
     SortKey,
@@ -50,10 +50,10 @@ from resolvers.core.pagination import (
     page_result,
     page_statement,
 )
-from resolvers.page import PAGE_LISTING, page_by_id
-from resolvers.post import POST_LISTING, post_by_id
-from resolvers.search_text import FIELD_SEPARATOR, fts5_match, search_terms, tsquery_text
-from resolvers.tag import TAG_LISTING, tag_by_id
+from masthead.resolvers.page import PAGE_LISTING, page_by_id
+from masthead.resolvers.post import POST_LISTING, post_by_id
+from masthead.resolvers.search_text import FIELD_SEPARATOR, fts5_match, search_terms, tsquery_text
+from masthead.resolvers.tag import TAG_LISTING, tag_by_id
 
 
 @dataclass(frozen=True)

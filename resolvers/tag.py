@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from strawberry.dataloader import DataLoader
 
-from models import PostTag, Tag
-from resolvers.core.context import ReadContext
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import Listing
-from resolvers.core.loaders import row_lists_by_key, rows_by_key
-from resolvers.core.pagination import SortKey, parse_datetime
-from resolvers.core.where import ColumnFilter, FilterSpec
+from masthead.models import PostTag, Tag
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import Listing
+from masthead.resolvers.core.loaders import row_lists_by_key, rows_by_key
+from masthead.resolvers.core.pagination import SortKey, parse_datetime
+from masthead.resolvers.core.where import ColumnFilter, FilterSpec
 
 tags = Tag.__table__
 post_tags = PostTag.__table__

@@ -11,8 +11,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import ROLES, ApiToken, Author, table_of, utcnow
-from resolvers.core.context import Viewer
+from masthead.models import ROLES, ApiToken, Author, table_of, utcnow
+from masthead.resolvers.core.context import Viewer
 
 tokens = table_of(ApiToken)
 authors = table_of(Author)

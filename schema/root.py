@@ -9,33 +9,33 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
-from resolvers.asset import asset_by_id
-from resolvers.author import author_by_id
-from resolvers.core.context import ReadContext
-from resolvers.core.ids import decode_any_id
-from resolvers.page import page_by_id
-from resolvers.post import post_by_id
-from resolvers.tag import tag_by_id
-from schema.asset.mutations import AssetMutations
-from schema.asset.queries import AssetQueries
-from schema.asset.types import Asset
-from schema.author.mutations import AuthorMutations
-from schema.author.queries import AuthorQueries
-from schema.author.types import Author
-from schema.core.context import Info, from_optional_row
-from schema.core.errors import MastheadSchema
-from schema.core.extensions import OperationLifecycle
-from schema.core.node import Node
-from schema.page.mutations import PageMutations
-from schema.page.queries import PageQueries
-from schema.page.types import Page
-from schema.post.mutations import PostMutations
-from schema.post.queries import PostQueries
-from schema.post.types import Post
-from schema.search.queries import SearchQueries
-from schema.tag.mutations import TagMutations
-from schema.tag.queries import TagQueries
-from schema.tag.types import Tag
+from masthead.resolvers.asset import asset_by_id
+from masthead.resolvers.author import author_by_id
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.ids import decode_any_id
+from masthead.resolvers.page import page_by_id
+from masthead.resolvers.post import post_by_id
+from masthead.resolvers.tag import tag_by_id
+from masthead.schema.asset.mutations import AssetMutations
+from masthead.schema.asset.queries import AssetQueries
+from masthead.schema.asset.types import Asset
+from masthead.schema.author.mutations import AuthorMutations
+from masthead.schema.author.queries import AuthorQueries
+from masthead.schema.author.types import Author
+from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.errors import MastheadSchema
+from masthead.schema.core.extensions import OperationLifecycle
+from masthead.schema.core.node import Node
+from masthead.schema.page.mutations import PageMutations
+from masthead.schema.page.queries import PageQueries
+from masthead.schema.page.types import Page
+from masthead.schema.post.mutations import PostMutations
+from masthead.schema.post.queries import PostQueries
+from masthead.schema.post.types import Post
+from masthead.schema.search.queries import SearchQueries
+from masthead.schema.tag.mutations import TagMutations
+from masthead.schema.tag.queries import TagQueries
+from masthead.schema.tag.types import Tag
 
 NodeLoader = Callable[[ReadContext, int], Awaitable[Any | None]]
 NODE_TYPES: dict[str, tuple[NodeLoader, type[Any]]] = {

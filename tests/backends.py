@@ -15,8 +15,8 @@ import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from migrations.runner import head_revision, upgrade
-from models import Base
+from masthead.migrations.runner import head_revision, upgrade
+from masthead.models import Base
 
 BACKEND = os.environ.get("MASTHEAD_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get(

@@ -10,10 +10,10 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from database import StatementTally, create_engine
-from resolvers.token import create_token
-from server import create_app
-from settings import Settings
+from masthead.database import StatementTally, create_engine
+from masthead.resolvers.token import create_token
+from masthead.server import create_app
+from masthead.settings import Settings
 from tests import backends
 
 

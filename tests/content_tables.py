@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag
+from masthead.models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag
 
 CONTENT_TABLES: tuple[Table, ...] = tuple(
     model.__table__  # type: ignore[misc]

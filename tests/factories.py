@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Asset, Author, ContentStatus, Page, Post, PostCoAuthor, PostTag, Tag
+from masthead.models import Asset, Author, ContentStatus, Page, Post, PostCoAuthor, PostTag, Tag
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import ContentStatus
-from resolvers.token import list_tokens, revoke_token
+from masthead.models import ContentStatus
+from masthead.resolvers.token import list_tokens, revoke_token
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.factories import Factory
 from tests.test_hidden_entries import _content

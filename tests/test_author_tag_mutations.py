@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Event, table_of
+from masthead.models import Event, table_of
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.factories import Factory
 from tests.writing import CREATE_POST, DELETE_POST, PUBLISH_POST, UPDATE_POST, gid

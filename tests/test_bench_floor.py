@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.floor import create_app
 from bench.queries import load_examples, request_body
-from models import ContentStatus
+from masthead.models import ContentStatus
 from tests import backends
 from tests.conftest import GraphQLClient
 from tests.factories import Factory

@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cli.main import main
-from settings import get_settings
+from masthead.cli.main import main
+from masthead.settings import get_settings
 from tests.content_tables import delete_all_content, row_counts, small_document
 from tests.factories import Factory
 

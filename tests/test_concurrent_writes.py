@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Post, Revision, table_of
+from masthead.models import Post, Revision, table_of
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.factories import Factory
 from tests.writing import CREATE_POST, UPDATE_POST, count_rows, gid

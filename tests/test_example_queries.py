@@ -6,8 +6,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from demo.seed import seed
-from graphiql.examples import Example, load_examples
+from masthead.demo.seed import seed
+from masthead.graphiql.examples import Example, load_examples
 
 EXAMPLES = {example.name: example for example in load_examples()}
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from graphiql.examples import Example, graphiql_examples
-from graphiql.page import render_page
+from masthead.graphiql.examples import Example, graphiql_examples
+from masthead.graphiql.page import render_page
 from tests.backends import BACKEND
 
 CHROMIUM = Path("/usr/bin/chromium")

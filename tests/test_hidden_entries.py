@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import ContentStatus
-from resolvers.core.ids import encode_id
+from masthead.models import ContentStatus
+from masthead.resolvers.core.ids import encode_id
 from tests.conftest import GraphQLClient
 from tests.factories import Factory
 

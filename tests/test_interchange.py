@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from database import StatementTally
-from demo.generator import generate_document
-from interchange import InterchangeError, export_document, import_document
+from masthead.database import StatementTally
+from masthead.demo.generator import generate_document
+from masthead.interchange import InterchangeError, export_document, import_document
 from tests.content_tables import delete_all_content, row_counts, small_document
 from tests.factories import Factory
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from interchange import InterchangeError, export_document, import_document
-from models import Event, Revision, table_of
+from masthead.interchange import InterchangeError, export_document, import_document
+from masthead.models import Event, Revision, table_of
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.content_tables import delete_all_content
 from tests.factories import Factory

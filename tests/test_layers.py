@@ -16,14 +16,30 @@ FORBIDDEN = {
 }
 
 
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
+# The folders and modules that install as `masthead.<name>`.
+PACKAGE_PARTS = frozenset(
+    {"schema", "resolvers", "models", "server", "settings", "database", "edge", "cli"}
+    | {"demo", "interchange", "graphiql", "migrations"}
+)
+
+
+def _modules(path: Path) -> set[str]:
+    modules: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            modules.add(node.module)
+    return modules
+
+
+def _imports(path: Path) -> set[str]:
+    """The parts of `masthead` a file imports (`schema` for `masthead.schema.post`)."""
+    return {
+        module.split(".")[1]
+        for module in _modules(path)
+        if module.startswith("masthead.") and module.count(".") >= 1
+    }
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
@@ -33,4 +49,20 @@ def test_layer_never_imports_a_higher_one(layer: str) -> None:
         for path in sorted((ROOT / layer).rglob("*.py"))
         for name in _imports(path) & set(FORBIDDEN[layer])
     ]
+    assert offenders == []
+
+
+def test_code_imports_the_package_by_its_installed_name() -> None:
+    python_files = [
+        path
+        for path in ROOT.rglob("*.py")
+        if not {".venv", "node_modules", ".data"} & set(path.relative_to(ROOT).parts)
+    ]
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted(python_files)
+        for module in _modules(path)
+        if module.split(".")[0] in PACKAGE_PARTS
+    ]
+    assert python_files
     assert offenders == []

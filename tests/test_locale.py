@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import ContentStatus
+from masthead.models import ContentStatus
 from tests.conftest import GraphQLClient
 from tests.factories import Factory
 

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Base
+from masthead.models import Base
 
 
 def _is_search_machinery(difference: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Post
+from masthead.models import Post
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.factories import Factory
 from tests.writing import (

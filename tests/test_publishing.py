@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import ContentStatus
-from server import create_app
-from settings import Settings
+from masthead.models import ContentStatus
+from masthead.server import create_app
+from masthead.settings import Settings
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.factories import Factory
 from tests.writing import PUBLISH_POST, UNPUBLISH_POST, gid

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from interchange import import_document
-from models import ContentStatus
-from server import create_app
-from settings import Settings
+from masthead.interchange import import_document
+from masthead.models import ContentStatus
+from masthead.server import create_app
+from masthead.settings import Settings
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.content_tables import small_document
 from tests.factories import Factory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schema.root import build_schema
+from masthead.schema.root import build_schema
 
 SNAPSHOT = Path(__file__).parent / "schema.graphql"
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import ContentStatus, Post
+from masthead.models import ContentStatus, Post
 from tests.conftest import GraphQLClient
 from tests.factories import Factory
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from demo.generator import generate_document
-from demo.seed import seed
-from interchange import export_document
+from masthead.demo.generator import generate_document
+from masthead.demo.seed import seed
+from masthead.interchange import export_document
 
 NEWEST = "2026-06-30T12:00:00+00:00"
 

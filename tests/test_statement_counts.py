@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from graphiql.examples import Example, load_examples
+from masthead.graphiql.examples import Example, load_examples
 from tests.conftest import GraphQLClient
 from tests.factories import Factory
 

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Asset
-from resolvers.core.ids import encode_id
-from server import create_app
-from settings import Settings
+from masthead.models import Asset
+from masthead.resolvers.core.ids import encode_id
+from masthead.server import create_app
+from masthead.settings import Settings
 from tests.conftest import TokenMaker
 from tests.factories import Factory
 from tests.writing import change_log, count_rows

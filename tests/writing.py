@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import Event, Revision, table_of
-from resolvers.core.ids import encode_id
+from masthead.models import Event, Revision, table_of
+from masthead.resolvers.core.ids import encode_id
 
 POST_FIELDS = "id slug title status version publishedAt author { slug } tags { slug }"
 ERRORS = "userErrors { field message code }"

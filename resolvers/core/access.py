@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from resolvers.core.context import Viewer
-from resolvers.core.errors import Forbidden, Unauthenticated
+from masthead.resolvers.core.context import Viewer
+from masthead.resolvers.core.errors import Forbidden, Unauthenticated
 
 EDITORS = frozenset({"editor", "admin"})
 WRITERS = frozenset({"author", "editor", "admin"})

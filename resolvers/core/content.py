@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from models import ContentStatus
-from resolvers.core.markdown import reading_time_minutes, to_html, to_text, word_count
+from masthead.models import ContentStatus
+from masthead.resolvers.core.markdown import reading_time_minutes, to_html, to_text, word_count
 
 RENDERERS: dict[str, Callable[[str], str]] = {"HTML": to_html, "MARKDOWN": str, "TEXT": to_text}
 

@@ -12,7 +12,7 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
-from settings import Settings, get_settings
+from masthead.settings import Settings, get_settings
 
 LoadFunction = Callable[[list[Any]], Awaitable[Sequence[Any]]]
 DRAFT_READERS = frozenset({"preview", "author", "editor", "admin"})

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import Row, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from interchange.fields import FieldProblem, Parser
-from resolvers.core.context import ReadContext
-from resolvers.core.errors import BadUserInput
-from resolvers.core.ids import decode_id
-from resolvers.core.writes import Problems
+from masthead.interchange.fields import FieldProblem, Parser
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.writes import Problems
 
 
 @dataclass(frozen=True)

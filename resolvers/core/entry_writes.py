@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from interchange.export import entry_document
-from models import Revision, table_of
-from resolvers.core.context import ReadContext
-from resolvers.core.entity import (
+from masthead.interchange.export import entry_document
+from masthead.models import Revision, table_of
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.entity import (
     EntitySpec,
     Hook,
     WriteState,
@@ -25,7 +25,7 @@ from resolvers.core.entity import (
     missing_required,
     parse_input,
 )
-from resolvers.core.writes import (
+from masthead.resolvers.core.writes import (
     Change,
     Problems,
     Rejected,

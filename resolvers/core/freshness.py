@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models import ContentStatus, Event, Page, Post, table_of
+from masthead.models import ContentStatus, Event, Page, Post, table_of
 
 events = table_of(Event)
 

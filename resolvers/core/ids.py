@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.errors import BadUserInput
 
 
 def encode_id(type_name: str, pk: int) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, select
 
-from resolvers.core.context import LoadFunction, ReadContext
-from resolvers.core.loaders import count_rows, counts_by_key
-from resolvers.core.pagination import (
+from masthead.resolvers.core.context import LoadFunction, ReadContext
+from masthead.resolvers.core.loaders import count_rows, counts_by_key
+from masthead.resolvers.core.pagination import (
     Grouping,
     Ordering,
     PageRequest,
@@ -23,7 +23,7 @@ from resolvers.core.pagination import (
     page_result,
     page_statement,
 )
-from resolvers.core.where import FilterSpec, compile_where
+from masthead.resolvers.core.where import FilterSpec, compile_where
 
 Scope = Callable[[ReadContext, str | None], Sequence[ColumnElement[bool]]]
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from strawberry.dataloader import DataLoader
 
-from resolvers.core.context import LoadFunction, ReadContext
+from masthead.resolvers.core.context import LoadFunction, ReadContext
 
 _KEY = attrgetter("lookup_key")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, and_, case, exists, select
 
-from resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.errors import BadUserInput
 
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.errors import BadUserInput
 
 
 def one_key(**keys: str | None) -> tuple[str, str]:

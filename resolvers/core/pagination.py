@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
 
-from resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -13,8 +13,8 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from models import Event, Revision, table_of
-from resolvers.core.context import ReadContext
+from masthead.models import Event, Revision, table_of
+from masthead.resolvers.core.context import ReadContext
 
 revisions = table_of(Revision)
 events = table_of(Event)

@@ -15,13 +15,19 @@ import filetype
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import insert
 
-from interchange.fields import text
-from models import Asset, table_of
-from resolvers.core.context import ReadContext
-from resolvers.core.entity import EntitySpec, WriteState, parse_input
-from resolvers.core.entry_writes import delete_entry
-from resolvers.core.writes import Change, Problems, Rejected, record_change, write_transaction
-from resolvers.writes.rules import text_rule
+from masthead.interchange.fields import text
+from masthead.models import Asset, table_of
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.entity import EntitySpec, WriteState, parse_input
+from masthead.resolvers.core.entry_writes import delete_entry
+from masthead.resolvers.core.writes import (
+    Change,
+    Problems,
+    Rejected,
+    record_change,
+    write_transaction,
+)
+from masthead.resolvers.writes.rules import text_rule
 
 assets = table_of(Asset)
 IMAGE_TYPES = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp", "AVIF": "avif"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from interchange.entries import URL
-from models import Asset, Author, Post, table_of
-from resolvers.core.entity import EntitySpec, Reference, WriteState
-from resolvers.writes.rules import name_rule, slug_rule, text_rule
+from masthead.interchange.entries import URL
+from masthead.models import Asset, Author, Post, table_of
+from masthead.resolvers.core.entity import EntitySpec, Reference, WriteState
+from masthead.resolvers.writes.rules import name_rule, slug_rule, text_rule
 
 posts = table_of(Post)
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Table, select
 
-from models import ContentStatus
-from resolvers.core.context import ReadContext
-from resolvers.core.entity import EntitySpec, WriteState, decode_reference
-from resolvers.core.entry_writes import change_entry
-from resolvers.writes.rules import check_body_size
+from masthead.models import ContentStatus
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.entity import EntitySpec, WriteState, decode_reference
+from masthead.resolvers.core.entry_writes import change_entry
+from masthead.resolvers.writes.rules import check_body_size
 
 
 async def _group_of(state: WriteState, table: Table, type_name: str) -> str | None:

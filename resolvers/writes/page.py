@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import func, literal, select, update
 
-from models import Asset, Page, table_of
-from resolvers.core.entity import EntitySpec, Reference, WriteState
-from resolvers.writes.localized import prepare_localized
-from resolvers.writes.rules import BODY_RULE, LOCALE_RULE, SEO_RULES, name_rule, slug_rule
+from masthead.models import Asset, Page, table_of
+from masthead.resolvers.core.entity import EntitySpec, Reference, WriteState
+from masthead.resolvers.writes.localized import prepare_localized
+from masthead.resolvers.writes.rules import BODY_RULE, LOCALE_RULE, SEO_RULES, name_rule, slug_rule
 
 pages = table_of(Page)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from interchange.fields import boolean, text
-from models import Asset, Author, Post, PostCoAuthor, PostTag, Tag, table_of
-from resolvers.core.access import require_owner
-from resolvers.core.entity import EntitySpec, Reference, ReferenceList, Rule, WriteState
-from resolvers.writes.localized import prepare_localized
-from resolvers.writes.rules import (
+from masthead.interchange.fields import boolean, text
+from masthead.models import Asset, Author, Post, PostCoAuthor, PostTag, Tag, table_of
+from masthead.resolvers.core.access import require_owner
+from masthead.resolvers.core.entity import EntitySpec, Reference, ReferenceList, Rule, WriteState
+from masthead.resolvers.writes.localized import prepare_localized
+from masthead.resolvers.writes.rules import (
     BODY_RULE,
     LOCALE_RULE,
     SEO_RULES,

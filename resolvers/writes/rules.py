@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from interchange.entries import LOCALE, NAME, SLUG, URL
-from interchange.fields import Parser, text
-from resolvers.core.entity import Rule, WriteState
+from masthead.interchange.entries import LOCALE, NAME, SLUG, URL
+from masthead.interchange.fields import Parser, text
+from masthead.resolvers.core.entity import Rule, WriteState
 
 TEXT = text(nullable=True, max_length=20_000)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from models import Tag, table_of
-from resolvers.core.entity import EntitySpec
-from resolvers.writes.rules import name_rule, slug_rule, text_rule
+from masthead.models import Tag, table_of
+from masthead.resolvers.core.entity import EntitySpec
+from masthead.resolvers.writes.rules import name_rule, slug_rule, text_rule
 
 TAG_WRITES = EntitySpec(
     name="Tag",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.core.filters import DateTimeFilter, IDFilter, IntFilter, StringFilter
+from masthead.schema.core.filters import DateTimeFilter, IDFilter, IntFilter, StringFilter
 
 
 @strawberry.input(description="Conditions on assets; all given fields must hold.")

@@ -7,13 +7,13 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.file_uploads import Upload
 
-from resolvers.asset import asset_by_id
-from resolvers.core.access import EDITORS, WRITERS, require_role
-from resolvers.writes.asset import ASSET_WRITES, delete_asset, upload_asset
-from schema.asset.types import Asset
-from schema.core.context import Info, from_optional_row
-from schema.core.entry_mutations import EntryMutations, mutations_type, payload_type
-from schema.core.mutations import attempt
+from masthead.resolvers.asset import asset_by_id
+from masthead.resolvers.core.access import EDITORS, WRITERS, require_role
+from masthead.resolvers.writes.asset import ASSET_WRITES, delete_asset, upload_asset
+from masthead.schema.asset.types import Asset
+from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.entry_mutations import EntryMutations, mutations_type, payload_type
+from masthead.schema.core.mutations import attempt
 
 UNSET: Any = strawberry.UNSET
 

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.asset import ASSET_LISTING, asset_by_id
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import list_args, list_page
-from schema.asset.inputs import AssetWhere
-from schema.asset.types import Asset
-from schema.core.arguments import After, First
-from schema.core.connection import Connection, connection_of
-from schema.core.context import Info, from_optional_row, from_row
+from masthead.resolvers.asset import ASSET_LISTING, asset_by_id
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import list_args, list_page
+from masthead.schema.asset.inputs import AssetWhere
+from masthead.schema.asset.types import Asset
+from masthead.schema.core.arguments import After, First
+from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.context import Info, from_optional_row, from_row
 
 
 @strawberry.type

@@ -7,10 +7,10 @@ from typing import Any
 
 import strawberry
 
-from resolvers.asset import asset_by_id, asset_url
-from resolvers.core.ids import encode_id
-from schema.core.context import Info, from_optional_row
-from schema.core.node import Node
+from masthead.resolvers.asset import asset_by_id, asset_url
+from masthead.resolvers.core.ids import encode_id
+from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.node import Node
 
 
 @strawberry.type(description="A media file: images carry `width` and `height`.")

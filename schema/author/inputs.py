@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from schema.core.filters import DateTimeFilter, IDFilter, StringFilter
+from masthead.schema.core.filters import DateTimeFilter, IDFilter, StringFilter
 
 
 @strawberry.input(description="Conditions on authors; all given fields must hold.")

@@ -6,11 +6,11 @@ from typing import Any
 
 import strawberry
 
-from resolvers.author import author_by_id
-from resolvers.core.access import EDITORS
-from resolvers.writes.author import AUTHOR_WRITES
-from schema.author.types import Author
-from schema.core.entry_mutations import EntryMutations, mutations_type
+from masthead.resolvers.author import author_by_id
+from masthead.resolvers.core.access import EDITORS
+from masthead.resolvers.writes.author import AUTHOR_WRITES
+from masthead.schema.author.types import Author
+from masthead.schema.core.entry_mutations import EntryMutations, mutations_type
 
 UNSET: Any = strawberry.UNSET
 

@@ -6,16 +6,16 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.author import AUTHOR_LISTING, author_by_id, author_by_slug
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import list_args, list_page
-from resolvers.core.lookup import one_key
-from schema.author.inputs import AuthorOrder, AuthorWhere
-from schema.author.types import Author
-from schema.core.arguments import After, Before, First, Last
-from schema.core.connection import Connection, connection_of
-from schema.core.context import Info, from_optional_row, from_row
-from schema.core.prefetch import with_relations
+from masthead.resolvers.author import AUTHOR_LISTING, author_by_id, author_by_slug
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.lookup import one_key
+from masthead.schema.author.inputs import AuthorOrder, AuthorWhere
+from masthead.schema.author.types import Author
+from masthead.schema.core.arguments import After, Before, First, Last
+from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.prefetch import with_relations
 
 
 @strawberry.type

@@ -7,17 +7,17 @@ from operator import attrgetter
 
 import strawberry
 
-from resolvers.asset import assets_by_id
-from resolvers.author import author_by_id
-from resolvers.core.ids import encode_id
-from resolvers.core.listing import child_count_loader
-from resolvers.post import POST_LISTING, POSTS_OF_AUTHOR
-from schema.asset.types import Asset, build_asset
-from schema.core.connection import Connection
-from schema.core.context import Info, from_optional_row
-from schema.core.node import Node
-from schema.core.prefetch import Relation, load_relation, prefetched, relations
-from schema.post.types import (
+from masthead.resolvers.asset import assets_by_id
+from masthead.resolvers.author import author_by_id
+from masthead.resolvers.core.ids import encode_id
+from masthead.resolvers.core.listing import child_count_loader
+from masthead.resolvers.post import POST_LISTING, POSTS_OF_AUTHOR
+from masthead.schema.asset.types import Asset, build_asset
+from masthead.schema.core.connection import Connection
+from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.node import Node
+from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
+from masthead.schema.post.types import (
     After,
     Before,
     First,

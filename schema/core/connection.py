@@ -7,10 +7,10 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.core.listing import ListPage
-from resolvers.core.pagination import PageResult
-from schema.core.context import Info
-from schema.core.prefetch import node_selections, prefetch
+from masthead.resolvers.core.listing import ListPage
+from masthead.resolvers.core.pagination import PageResult
+from masthead.schema.core.context import Info
+from masthead.schema.core.prefetch import node_selections, prefetch
 
 T = TypeVar("T")
 

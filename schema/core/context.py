@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from resolvers.core.context import ReadContext
+from masthead.resolvers.core.context import ReadContext
 
 Info = strawberry.Info[ReadContext, None]
 

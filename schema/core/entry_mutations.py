@@ -11,13 +11,18 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.core.access import require_role
-from resolvers.core.context import ReadContext
-from resolvers.core.entity import EntitySpec
-from resolvers.core.entry_writes import create_entry, delete_entry, restore_entry, update_entry
-from resolvers.writes.localized import UNPUBLISHED, publish_entry, unpublish_entry
-from schema.core.context import Info, from_optional_row
-from schema.core.mutations import (
+from masthead.resolvers.core.access import require_role
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.entity import EntitySpec
+from masthead.resolvers.core.entry_writes import (
+    create_entry,
+    delete_entry,
+    restore_entry,
+    update_entry,
+)
+from masthead.resolvers.writes.localized import UNPUBLISHED, publish_entry, unpublish_entry
+from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.mutations import (
     DeletePayload,
     UserError,
     attempt,

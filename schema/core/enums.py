@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from resolvers.core.content import ContentStatus
+from masthead.resolvers.core.content import ContentStatus
 
 ContentStatusEnum = strawberry.enum(
     ContentStatus,

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from strawberry.extensions import SchemaExtension
 
-from resolvers.core.context import ReadContext
+from masthead.resolvers.core.context import ReadContext
 
 
 class OperationLifecycle(SchemaExtension):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from schema.core.enums import ContentStatusEnum
+from masthead.schema.core.enums import ContentStatusEnum
 
 
 @strawberry.input(description="Conditions on a text field; all given conditions must hold.")

@@ -10,9 +10,9 @@ from typing import Any
 
 import strawberry
 
-from resolvers.core.errors import BadUserInput
-from resolvers.core.ids import decode_id, encode_id
-from resolvers.core.writes import Rejected, UserProblem
+from masthead.resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.ids import decode_id, encode_id
+from masthead.resolvers.core.writes import Rejected, UserProblem
 
 
 @strawberry.enum(description="What kind of problem a `UserError` reports.")

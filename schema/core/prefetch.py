@@ -15,8 +15,8 @@ from typing import Any, Generic, TypeVar, cast
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection
 
-from resolvers.core.context import ReadContext
-from schema.core.context import Info
+from masthead.resolvers.core.context import ReadContext
+from masthead.schema.core.context import Info
 
 T = TypeVar("T")
 _PREFIX = "prefetched_"

@@ -7,9 +7,9 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.core.listing import Children, Listing, child_page_loader, list_args
-from schema.core.connection import Connection, connection_of
-from schema.core.context import Info, from_row
+from masthead.resolvers.core.listing import Children, Listing, child_page_loader, list_args
+from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.context import Info, from_row
 
 
 @strawberry.type(description="One saved version of an entry: a full snapshot, who and when.")

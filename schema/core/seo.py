@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.asset.types import Asset, load_asset
-from schema.core.context import Info
+from masthead.schema.asset.types import Asset, load_asset
+from masthead.schema.core.context import Info
 
 
 @strawberry.type(description="Search-engine and social metadata, falling back to the entry.")

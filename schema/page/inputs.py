@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from schema.core.filters import DateTimeFilter, IDFilter, StatusFilter, StringFilter
+from masthead.schema.core.filters import DateTimeFilter, IDFilter, StatusFilter, StringFilter
 
 
 @strawberry.input(description="Conditions on pages; all given fields must hold.")

@@ -6,12 +6,12 @@ from typing import Any
 
 import strawberry
 
-from resolvers.core.access import EDITORS
-from resolvers.page import page_by_id
-from resolvers.writes.page import PAGE_WRITES
-from schema.core.entry_mutations import EntryMutations, mutations_type
-from schema.core.mutations import SeoInput
-from schema.page.types import Page
+from masthead.resolvers.core.access import EDITORS
+from masthead.resolvers.page import page_by_id
+from masthead.resolvers.writes.page import PAGE_WRITES
+from masthead.schema.core.entry_mutations import EntryMutations, mutations_type
+from masthead.schema.core.mutations import SeoInput
+from masthead.schema.page.types import Page
 
 UNSET: Any = strawberry.UNSET
 

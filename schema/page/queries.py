@@ -6,16 +6,16 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import list_args, list_page
-from resolvers.core.lookup import one_key
-from resolvers.page import PAGE_LISTING, page_by_id, page_by_path, page_in_locale
-from schema.core.arguments import After, Before, First, Last, Locale
-from schema.core.connection import Connection, connection_of
-from schema.core.context import Info, from_optional_row, from_row
-from schema.core.prefetch import with_relations
-from schema.page.inputs import PageOrder, PageWhere
-from schema.page.types import Page
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.lookup import one_key
+from masthead.resolvers.page import PAGE_LISTING, page_by_id, page_by_path, page_in_locale
+from masthead.schema.core.arguments import After, Before, First, Last, Locale
+from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.prefetch import with_relations
+from masthead.schema.page.inputs import PageOrder, PageWhere
+from masthead.schema.page.types import Page
 
 
 async def _page_row(info: Info, key: str, value: str, locale: str | None) -> Any | None:

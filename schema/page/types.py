@@ -8,24 +8,24 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.core.access import EDITORS, require_role
-from resolvers.core.content import render_body
-from resolvers.core.ids import encode_id
-from resolvers.page import (
+from masthead.resolvers.core.access import EDITORS, require_role
+from masthead.resolvers.core.content import render_body
+from masthead.resolvers.core.ids import encode_id
+from masthead.resolvers.page import (
     ancestors_of_page,
     pages_by_id,
     pages_by_parent,
     pages_by_translation_group,
 )
-from resolvers.revision import PAGE_REVISIONS
-from schema.core.arguments import After, First
-from schema.core.connection import Connection
-from schema.core.context import Info, from_optional_row, from_row
-from schema.core.enums import BodyFormat, ContentStatusEnum
-from schema.core.node import Node
-from schema.core.prefetch import Relation, load_relation, prefetched, relations
-from schema.core.revision import Revision, revisions_of
-from schema.core.seo import Seo
+from masthead.resolvers.revision import PAGE_REVISIONS
+from masthead.schema.core.arguments import After, First
+from masthead.schema.core.connection import Connection
+from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.enums import BodyFormat, ContentStatusEnum
+from masthead.schema.core.node import Node
+from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
+from masthead.schema.core.revision import Revision, revisions_of
+from masthead.schema.core.seo import Seo
 
 
 @strawberry.type(description="A page of the site tree in one locale.")

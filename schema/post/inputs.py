@@ -6,8 +6,8 @@ from enum import Enum
 
 import strawberry
 
-from schema.author.inputs import AuthorWhere
-from schema.core.filters import (
+from masthead.schema.author.inputs import AuthorWhere
+from masthead.schema.core.filters import (
     BooleanFilter,
     DateTimeFilter,
     IDFilter,
@@ -15,7 +15,7 @@ from schema.core.filters import (
     StatusFilter,
     StringFilter,
 )
-from schema.tag.inputs import TagWhere
+from masthead.schema.tag.inputs import TagWhere
 
 
 @strawberry.input(description="Conditions on a post's tags.")

@@ -6,12 +6,12 @@ from typing import Any
 
 import strawberry
 
-from resolvers.core.access import EDITORS, WRITERS
-from resolvers.post import post_by_id
-from resolvers.writes.post import POST_WRITES
-from schema.core.entry_mutations import EntryMutations, mutations_type
-from schema.core.mutations import SeoInput
-from schema.post.types import Post
+from masthead.resolvers.core.access import EDITORS, WRITERS
+from masthead.resolvers.post import post_by_id
+from masthead.resolvers.writes.post import POST_WRITES
+from masthead.schema.core.entry_mutations import EntryMutations, mutations_type
+from masthead.schema.core.mutations import SeoInput
+from masthead.schema.post.types import Post
 
 UNSET: Any = strawberry.UNSET
 

@@ -6,15 +6,15 @@ from typing import Any
 
 import strawberry
 
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import list_args, list_page
-from resolvers.core.lookup import one_key
-from resolvers.post import POST_LISTING, post_by_id, post_by_slug, post_in_locale
-from schema.core.arguments import After, Before, First, Last, Locale
-from schema.core.connection import Connection, connection_of
-from schema.core.context import Info, from_optional_row, from_row
-from schema.core.prefetch import with_relations
-from schema.post.types import OrderBy, Post, Where
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.lookup import one_key
+from masthead.resolvers.post import POST_LISTING, post_by_id, post_by_slug, post_in_locale
+from masthead.schema.core.arguments import After, Before, First, Last, Locale
+from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.prefetch import with_relations
+from masthead.schema.post.types import OrderBy, Post, Where
 
 
 async def _post_row(info: Info, key: str, value: str, locale: str | None) -> Any | None:

@@ -8,37 +8,37 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers.asset import assets_by_id
-from resolvers.author import authors_by_id
-from resolvers.core.content import reading_time_minutes, render_body, word_count
-from resolvers.core.ids import encode_id
-from resolvers.core.listing import Children, child_page_loader, list_args
-from resolvers.core.pagination import check_page_size
-from resolvers.post import (
+from masthead.resolvers.asset import assets_by_id
+from masthead.resolvers.author import authors_by_id
+from masthead.resolvers.core.content import reading_time_minutes, render_body, word_count
+from masthead.resolvers.core.ids import encode_id
+from masthead.resolvers.core.listing import Children, child_page_loader, list_args
+from masthead.resolvers.core.pagination import check_page_size
+from masthead.resolvers.post import (
     POST_LISTING,
     co_authors_by_post,
     posts_by_translation_group,
     related_posts,
 )
-from resolvers.revision import POST_REVISIONS, check_revision_reader
-from resolvers.tag import tags_by_post
-from schema.asset.types import Asset, build_asset
-from schema.core.arguments import After, Before, First, Last, Locale
-from schema.core.connection import Connection, connection_of
-from schema.core.context import Info, from_row
-from schema.core.enums import BodyFormat, ContentStatusEnum
-from schema.core.node import Node
-from schema.core.prefetch import Relation, load_relation, prefetched, relations
-from schema.core.revision import Revision, revisions_of
-from schema.core.seo import Seo
-from schema.post.inputs import PostOrder, PostWhere
+from masthead.resolvers.revision import POST_REVISIONS, check_revision_reader
+from masthead.resolvers.tag import tags_by_post
+from masthead.schema.asset.types import Asset, build_asset
+from masthead.schema.core.arguments import After, Before, First, Last, Locale
+from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.context import Info, from_row
+from masthead.schema.core.enums import BodyFormat, ContentStatusEnum
+from masthead.schema.core.node import Node
+from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
+from masthead.schema.core.revision import Revision, revisions_of
+from masthead.schema.core.seo import Seo
+from masthead.schema.post.inputs import PostOrder, PostWhere
 
 if TYPE_CHECKING:
-    from schema.author.types import Author
-    from schema.tag.types import Tag
+    from masthead.schema.author.types import Author
+    from masthead.schema.tag.types import Tag
 
-AuthorType = Annotated["Author", strawberry.lazy("schema.author.types")]
-TagType = Annotated["Tag", strawberry.lazy("schema.tag.types")]
+AuthorType = Annotated["Author", strawberry.lazy("masthead.schema.author.types")]
+TagType = Annotated["Tag", strawberry.lazy("masthead.schema.tag.types")]
 Where = Annotated[PostWhere | None, strawberry.argument(description="Only posts matching.")]
 OrderBy = Annotated[
     list[PostOrder] | None,
@@ -155,19 +155,19 @@ class Post(Node):
 
 
 def _author(_post: Post, row: Any) -> Author:
-    from schema.author.types import Author  # noqa: PLC0415 (the two types refer to each other)
+    from masthead.schema.author.types import Author  # noqa: PLC0415 (the two types refer to each other)
 
     return from_row(Author, row)
 
 
 def _co_authors(_post: Post, rows: list[Any]) -> list[Author]:
-    from schema.author.types import Author  # noqa: PLC0415
+    from masthead.schema.author.types import Author  # noqa: PLC0415
 
     return [from_row(Author, row) for row in rows]
 
 
 def _tags(_post: Post, rows: list[Any]) -> list[Tag]:
-    from schema.tag.types import Tag  # noqa: PLC0415
+    from masthead.schema.tag.types import Tag  # noqa: PLC0415
 
     return [from_row(Tag, row) for row in rows]
 

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.search import SearchArgs, search
-from schema.core.arguments import After, First, Locale
-from schema.core.context import Info
-from schema.search.types import (
+from masthead.resolvers.search import SearchArgs, search
+from masthead.schema.core.arguments import After, First, Locale
+from masthead.schema.core.context import Info
+from masthead.schema.search.types import (
     SearchableType,
     SearchConnection,
     search_connection,

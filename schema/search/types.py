@@ -10,16 +10,16 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection
 
-from resolvers.core.pagination import PageResult
-from resolvers.search import SearchPage, hit_entries
-from resolvers.search_text import snippet_html
-from schema.author.types import Author
-from schema.core.connection import PageInfo
-from schema.core.context import Info, from_row
-from schema.core.prefetch import node_selections, own_selections, prefetch
-from schema.page.types import Page
-from schema.post.types import Post
-from schema.tag.types import Tag
+from masthead.resolvers.core.pagination import PageResult
+from masthead.resolvers.search import SearchPage, hit_entries
+from masthead.resolvers.search_text import snippet_html
+from masthead.schema.author.types import Author
+from masthead.schema.core.connection import PageInfo
+from masthead.schema.core.context import Info, from_row
+from masthead.schema.core.prefetch import node_selections, own_selections, prefetch
+from masthead.schema.page.types import Page
+from masthead.schema.post.types import Post
+from masthead.schema.tag.types import Tag
 
 SearchResult = Annotated[
     Post | Page | Author | Tag,

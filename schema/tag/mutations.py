@@ -6,11 +6,11 @@ from typing import Any
 
 import strawberry
 
-from resolvers.core.access import EDITORS
-from resolvers.tag import tag_by_id
-from resolvers.writes.tag import TAG_WRITES
-from schema.core.entry_mutations import EntryMutations, mutations_type
-from schema.tag.types import Tag
+from masthead.resolvers.core.access import EDITORS
+from masthead.resolvers.tag import tag_by_id
+from masthead.resolvers.writes.tag import TAG_WRITES
+from masthead.schema.core.entry_mutations import EntryMutations, mutations_type
+from masthead.schema.tag.types import Tag
 
 UNSET: Any = strawberry.UNSET
 

@@ -6,16 +6,16 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.core.ids import decode_id
-from resolvers.core.listing import list_args, list_page
-from resolvers.core.lookup import one_key
-from resolvers.tag import TAG_LISTING, tag_by_id, tag_by_slug
-from schema.core.arguments import After, Before, First, Last
-from schema.core.connection import Connection, connection_of
-from schema.core.context import Info, from_optional_row, from_row
-from schema.core.prefetch import with_relations
-from schema.tag.inputs import TagOrder, TagWhere
-from schema.tag.types import Tag
+from masthead.resolvers.core.ids import decode_id
+from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.lookup import one_key
+from masthead.resolvers.tag import TAG_LISTING, tag_by_id, tag_by_slug
+from masthead.schema.core.arguments import After, Before, First, Last
+from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.prefetch import with_relations
+from masthead.schema.tag.inputs import TagOrder, TagWhere
+from masthead.schema.tag.types import Tag
 
 
 @strawberry.type

@@ -6,14 +6,14 @@ from datetime import datetime
 
 import strawberry
 
-from resolvers.core.ids import encode_id
-from resolvers.core.listing import child_count_loader
-from resolvers.post import POST_LISTING, POSTS_OF_TAG
-from resolvers.tag import tag_by_id
-from schema.core.connection import Connection
-from schema.core.context import Info, from_optional_row
-from schema.core.node import Node
-from schema.post.types import (
+from masthead.resolvers.core.ids import encode_id
+from masthead.resolvers.core.listing import child_count_loader
+from masthead.resolvers.post import POST_LISTING, POSTS_OF_TAG
+from masthead.resolvers.tag import tag_by_id
+from masthead.schema.core.connection import Connection
+from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.node import Node
+from masthead.schema.post.types import (
     After,
     Before,
     First,
