@@ -15,6 +15,7 @@ from masthead.resolvers.token import create_token
 from masthead.server import create_app
 from masthead.settings import Settings
 from tests import backends
+from tests.installed import Installed, build_and_install
 
 
 @pytest.fixture(scope="session")
@@ -118,3 +119,9 @@ def token(engine: AsyncEngine) -> TokenMaker:
         return {"Authorization": f"Bearer {secret}"}
 
     return make
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The wheel built from this checkout, installed into a fresh environment (once)."""
+    return build_and_install(tmp_path_factory.mktemp("installed"))

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -20,18 +18,10 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from masthead.graphiql.examples import Example, graphiql_examples
 from masthead.graphiql.page import render_page
-from tests.backends import BACKEND
+from tests.browser import CHROMIUM_ARGS, require_chromium
+from tests.processes import free_port, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
 MASTHEAD = Path(sys.executable).parent / "masthead"
-STARTUP_SECONDS = 30.0
 BROWSER_TIMEOUT_MS = 15_000
 WELCOME_TITLE = "Welcome to Masthead"  # the demo seed's newest post
 # The editor of the variables/headers pane that is showing (the other is hidden).
@@ -96,40 +86,13 @@ def test_a_closing_script_tag_in_an_example_cannot_end_the_config() -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    """The system Chromium: never downloaded. Required in CI, optional on a laptop."""
-    if BACKEND == "postgresql":
-        pytest.skip("the GraphiQL page does not depend on the database: browser runs on SQLite")
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing and CI requires the browser test")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    return CHROMIUM
+    """The system Chromium (see tests/browser.py)."""
+    return require_chromium()
 
 
 def _masthead(*args: str, env: dict[str, str], cwd: Path) -> str:
     done = subprocess.run([str(MASTHEAD), *args], env=env, cwd=cwd, check=True, capture_output=True)
     return done.stdout.decode()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            output = server.stdout.read().decode() if server.stdout else ""
-            pytest.fail(f"masthead serve exited with {server.returncode}:\n{output}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)  # the port is not listening yet: poll again shortly
-    pytest.fail(f"masthead serve did not answer /healthz within {STARTUP_SECONDS} s")
 
 
 @dataclass(frozen=True)
@@ -152,19 +115,10 @@ def served(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     _masthead("migrate", env=env, cwd=directory)
     _masthead("seed", "--posts", "30", env=env, cwd=directory)
     created = _masthead("token", "create", "--role", "editor", env=env, cwd=directory)
-    port = _free_port()
+    port = free_port()
     command = [str(MASTHEAD), "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        command, env=env, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        _wait_until_healthy(f"http://127.0.0.1:{port}", server)
+    with serving(command, env=env, cwd=directory):
         yield Served(f"http://127.0.0.1:{port}", created.splitlines()[-1])
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        if server.stdout:
-            server.stdout.close()
 
 
 @pytest.fixture(scope="module")
