@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from masthead.settings import Settings, get_settings
+from masthead.settings import Settings, async_database_url, get_settings
 
 SQL_STATEMENTS = Counter(
     "masthead_sql_statements", "SQL statements sent to the database", ["backend"]
@@ -49,9 +49,9 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(settings: Settings | None = None, url: str | None = None) -> AsyncEngine:
-    """An async engine for the configured database, counting every statement."""
+    """An async engine for the configured database (or `url`), counting every statement."""
     settings = settings or get_settings()
-    url = url or settings.database_url
+    url = async_database_url(url) if url else settings.database_url
     if is_sqlite(url):
         engine = create_async_engine(url, pool_size=settings.pool_size, max_overflow=10)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)

@@ -2,33 +2,128 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import re
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+from pydantic import AfterValidator, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "MASTHEAD_"
+DATABASE_URL_FORMS = "sqlite:///PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+# The async driver Masthead ships for each backend, whatever driver a URL names.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+}
+HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+
+
+class SettingsError(ValueError):
+    """A setting from the environment or `.env` that Masthead cannot use, told in one line."""
+
+
+def _masked(url: str) -> str:
+    """A URL as it may be printed: any password replaced by `***`."""
+    return re.sub(r"(?<=:)[^:@/]+(?=@)", "***", url)
+
+
+def async_database_url(url: str) -> str:
+    """The URL with the async driver Masthead ships for its backend; ValueError for others.
+
+    `postgres://`, `postgresql://` and `postgresql+<any driver>://` use asyncpg; `sqlite://`
+    uses aiosqlite.
+    """
+    refusal = f"must be {DATABASE_URL_FORMS} (got {_masked(url)!r})"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(refusal) from None
+    driver = ASYNC_DRIVERS.get(parsed.get_backend_name())
+    if driver is None:
+        raise ValueError(refusal)
+    return _libpq_options_for_asyncpg(parsed.set(drivername=driver)).render_as_string(
+        hide_password=False
+    )
+
+
+def _libpq_options_for_asyncpg(url: URL) -> URL:
+    """`?sslmode=` (libpq's spelling, common in hosted PostgreSQL URLs) is asyncpg's `?ssl=`."""
+    if url.get_backend_name() != "postgresql" or "sslmode" not in url.query:
+        return url
+    return url.difference_update_query(["sslmode"]).update_query_dict({"ssl": url.query["sslmode"]})
+
+
+def host_address(host: str) -> str:
+    """An IP address or host name to listen on; a ValueError otherwise."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if len(host) > 253 or not HOST_NAME.fullmatch(host):  # noqa: PLR2004 - DNS limit
+            msg = f"must be an IP address or a host name (got {host!r})"
+            raise ValueError(msg) from None
+    return host
+
+
+def port_number(port: int) -> int:
+    """A TCP port; a ValueError outside 1-65535."""
+    if not 1 <= port <= 65535:  # noqa: PLR2004 - the TCP port range
+        msg = f"must be between 1 and 65535 (got {port})"
+        raise ValueError(msg)
+    return port
 
 
 class Settings(BaseSettings):
     """Every setting Masthead reads; each maps to `MASTHEAD_<NAME>`."""
 
-    model_config = SettingsConfigDict(env_prefix="MASTHEAD_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     env: Literal["development", "production"] = "development"
-    database_url: str = "sqlite+aiosqlite:///masthead.db"
+    database_url: Annotated[str, AfterValidator(async_database_url)] = (
+        "sqlite+aiosqlite:///masthead.db"
+    )
     default_locale: str = "en"
     public_base_url: str = ""
     media_url_path: str = "/media"
-    host: str = "127.0.0.1"
-    port: int = 8000
-    sqlite_busy_timeout_ms: int = 5000
-    pool_size: int = 10
+    host: Annotated[str, AfterValidator(host_address)] = "127.0.0.1"
+    port: Annotated[int, AfterValidator(port_number)] = 8000
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    pool_size: int = Field(default=10, ge=1)
     media_dir: str = "media"
-    max_upload_bytes: int = 10 * 1024 * 1024
-    max_body_chars: int = 500_000
-    response_cache_entries: int = 1000
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    max_body_chars: int = Field(default=500_000, ge=1)
+    response_cache_entries: int = Field(default=1000, ge=0)
+
+
+def _expected(error: Any) -> str:
+    """What a setting must be, from one pydantic error: `must be an integer (got 'x')`."""
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    if error["type"] in {"int_parsing", "int_type", "int_from_float"}:
+        expected = "must be an integer"
+    else:
+        message = str(error["msg"]).split(",", 1)[0].replace("greater than or equal to", "at least")
+        expected = message.replace("Input should be", "must be", 1)
+    return f"{expected} (got {error['input']!r})"
+
+
+def _described(error: Any) -> str:
+    """`MASTHEAD_<NAME> must be ...`, saying when the value came from `.env`."""
+    name = f"{ENV_PREFIX}{error['loc'][0]}".upper()
+    if not any(key.upper() == name for key in os.environ):
+        name = f"{name} in .env"
+    return f"{name} {_expected(error)}"
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once; a SettingsError names each unusable value."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError("; ".join(_described(each) for each in error.errors())) from None

@@ -8,6 +8,9 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from typing import NoReturn
 
+from masthead import __version__
+from masthead.settings import SettingsError
+
 COMMAND_MODULES = (
     "masthead.cli.serve",
     "masthead.cli.migrate",
@@ -36,6 +39,7 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every sub-command registered by its module's `register`."""
     parser = OneLineParser(prog="masthead", description="Masthead content backend")
+    parser.add_argument("--version", action="version", version=f"masthead {__version__}")
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
     )
@@ -56,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except CommandError as error:
         print(f"masthead {args.command}: {error}", file=sys.stderr)
+        return 1
+    except SettingsError as error:
+        print(f"masthead: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
