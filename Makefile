@@ -7,7 +7,14 @@ PYTHON ?= python3
 
 .PHONY: serve test check bench schema install assets
 
+# Checked before the venv is made: what is missing is one line, not a half-made .venv.
+PYTHON_IS_NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
+PYTHON_MAKES_VENVS   := import ensurepip, venv
+
 $(STAMP): pyproject.toml
+	$(if $(shell command -v $(PYTHON)),,$(error $(PYTHON) not found: install Python 3.11 or newer (apt-get install python3 python3-venv), or run make PYTHON=/path/to/python3))
+	$(if $(shell $(PYTHON) -c '$(PYTHON_IS_NEW_ENOUGH)' 2>/dev/null && echo yes),,$(error Masthead needs Python 3.11 or newer, and $(PYTHON) is $(or $(shell $(PYTHON) -V 2>/dev/null),not runnable): install one, or run make PYTHON=python3.11))
+	$(if $(shell $(PYTHON) -c '$(PYTHON_MAKES_VENVS)' 2>/dev/null && echo yes),,$(error $(PYTHON) cannot create virtual environments: apt-get install python3-venv))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
