@@ -21,6 +21,17 @@ ASYNC_DRIVERS = {
     "postgres": "postgresql+asyncpg",
     "postgresql": "postgresql+asyncpg",
 }
+# The options asyncpg takes as text from a URL's query (`sslmode`, libpq's name, becomes `ssl`).
+ASYNCPG_OPTIONS = frozenset(
+    {
+        "ssl",
+        "target_session_attrs",
+        "passfile",
+        "krbsrvname",
+        "gsslib",
+        "prepared_statement_cache_size",
+    }
+)
 HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 
 
@@ -42,21 +53,33 @@ def async_database_url(url: str) -> str:
     refusal = f"must be {DATABASE_URL_FORMS} (got {_masked(url)!r})"
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # a port that is not a number is a ValueError
         raise ValueError(refusal) from None
     driver = ASYNC_DRIVERS.get(parsed.get_backend_name())
     if driver is None:
         raise ValueError(refusal)
-    return _libpq_options_for_asyncpg(parsed.set(drivername=driver)).render_as_string(
-        hide_password=False
-    )
+    parsed = parsed.set(drivername=driver)
+    if parsed.get_backend_name() == "postgresql":
+        parsed = _asyncpg_url(parsed)
+    return parsed.render_as_string(hide_password=False)
 
 
-def _libpq_options_for_asyncpg(url: URL) -> URL:
-    """`?sslmode=` (libpq's spelling, common in hosted PostgreSQL URLs) is asyncpg's `?ssl=`."""
-    if url.get_backend_name() != "postgresql" or "sslmode" not in url.query:
-        return url
-    return url.difference_update_query(["sslmode"]).update_query_dict({"ssl": url.query["sslmode"]})
+def _asyncpg_url(url: URL) -> URL:
+    """A PostgreSQL URL whose port and options asyncpg accepts; a ValueError otherwise."""
+    if url.port is not None and not 1 <= url.port <= 65535:  # noqa: PLR2004 - TCP port range
+        msg = f"has port {url.port}, outside 1-65535"
+        raise ValueError(msg)
+    if "sslmode" in url.query:  # hosted PostgreSQL URLs often carry it
+        options = {"ssl": url.query["sslmode"]}
+        url = url.difference_update_query(["sslmode"]).update_query_dict(options)
+    unknown = sorted(set(url.query) - ASYNCPG_OPTIONS)
+    if unknown:
+        msg = (
+            f"has options asyncpg does not take: {', '.join(unknown)} "
+            f"(it takes sslmode, {', '.join(sorted(ASYNCPG_OPTIONS))})"
+        )
+        raise ValueError(msg)
+    return url
 
 
 def host_address(host: str) -> str:
@@ -73,7 +96,7 @@ def host_address(host: str) -> str:
 def port_number(port: int) -> int:
     """A TCP port; a ValueError outside 1-65535."""
     if not 1 <= port <= 65535:  # noqa: PLR2004 - the TCP port range
-        msg = f"must be between 1 and 65535 (got {port})"
+        msg = f"must be a port between 1 and 65535 (got {port})"
         raise ValueError(msg)
     return port
 
