@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,15 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.cli.database_access import migrated_engine
 from masthead.cli.main import CommandError
+from masthead.demo.media import MediaError
 from masthead.demo.seed import seed
 from masthead.interchange import InterchangeError
 from masthead.models import Post
+from masthead.settings import get_settings
 
 
 def register(commands: Any) -> None:
     """Add the `seed` sub-command."""
     parser: argparse.ArgumentParser = commands.add_parser(
-        "seed", help="load realistic demo content, with a progress bar"
+        "seed", help="load realistic demo content and its media files, with a progress bar"
     )
     parser.add_argument(
         "--posts", type=int, default=200, help="posts to write (200), plus ~10%% translations"
@@ -51,10 +54,13 @@ async def _seed(posts: int, seed_value: int, *, if_empty: bool) -> int:
         if if_empty and await _has_posts(engine):
             print("The database already has posts: nothing seeded.")
             return 0
+        media_dir = Path(get_settings().media_dir)
         try:
-            summary = await seed(engine, posts=posts, seed=seed_value)
+            summary = await seed(engine, posts=posts, seed=seed_value, media_dir=media_dir)
         except InterchangeError as error:
             msg = f"cannot seed: {error}"
             raise CommandError(msg) from error
+        except MediaError as error:
+            raise CommandError(str(error)) from error
     print(f"Seeded {summary}.")
     return 0

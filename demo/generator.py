@@ -7,22 +7,18 @@ import random
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faker import Faker
 
+from masthead.demo.assets import Drawing, build_covers, build_leaflets
+from masthead.demo.dates import FIRST_DAY, timestamp
 from masthead.demo.markdown import Language, ProseWriter
 from masthead.demo.odds import chance
 from masthead.demo.pages import PAGE_TREE
-from masthead.demo.people import (
-    FIRST_DAY,
-    SlugBook,
-    build_authors,
-    build_covers,
-    build_documents,
-    timestamp,
-)
+from masthead.demo.people import SlugBook, build_authors
 from masthead.demo.topics import TAGS, TITLES_EN, TITLES_FR, TOPICS
 from masthead.demo.welcome import (
     WELCOME_BODY,
@@ -46,20 +42,34 @@ MIN_TOPIC_WORD_LENGTH = 3
 NO_SEO = {"title": None, "description": None, "canonicalUrl": None, "ogImage": None}
 
 Entry = dict[str, Any]
+# Told how many of `total` steps (posts written, then files drawn) are done.
+Progress = Callable[[int, int], object]
 
 
-def generate_document(
-    *, posts: int, seed: int, progress: Callable[[int], object] | None = None
-) -> dict[str, Any]:
-    """A document with `posts` English posts, about 10% of them also in French.
+@dataclass(frozen=True)
+class Demo:
+    """A generated document and the files its assets name, by file name."""
 
-    Authors, tags, assets and a page tree come with them. The same seed always gives the
-    same document; `progress` is told of each post written.
+    document: dict[str, Any]
+    files: dict[str, bytes]
+
+
+def generate_demo(*, posts: int, seed: int, progress: Progress | None = None) -> Demo:
+    """A document with `posts` English posts, about 10% of them also in French, and its files.
+
+    Authors, tags, assets and a page tree come with them; each asset's file (an image drawn
+    with Pillow, or a PDF) is among the files, and its entry gives its real size. The same
+    seed always gives the same document and byte-identical files.
     """
     if posts < 1:
         msg = f"posts must be at least 1, not {posts}"
         raise ValueError(msg)
     return DemoBuilder(seed).build(posts, progress)
+
+
+def generate_document(*, posts: int, seed: int) -> dict[str, Any]:
+    """The document of `generate_demo`, without its files."""
+    return generate_demo(posts=posts, seed=seed).document
 
 
 def _topic_words(topic: str) -> list[str]:
@@ -81,30 +91,34 @@ class DemoBuilder:
         self.author_weights: list[float] = []
         self.cover_files: list[str] = []
 
-    def build(self, posts: int, progress: Callable[[int], object] | None) -> dict[str, Any]:
-        """The whole document."""
+    def build(self, posts: int, progress: Progress | None) -> Demo:
+        """The whole document and its files."""
         authors, avatars = build_authors(self.rng, self.faker, max(12, posts // 40))
         captions = [self.english.sentences(9) for _ in range(20)]
-        covers = build_covers(self.rng, max(24, posts // 8), captions)
+        covers = build_covers(self.rng, captions)
+        pictures = [*avatars, *covers, *build_leaflets(self.rng)]
         self.author_slugs = [author["slug"] for author in authors]
         ranks = range(len(authors))
         self.author_weights = list(itertools.accumulate(1 / (rank + 1) ** 0.7 for rank in ranks))
-        self.cover_files = [cover["filename"] for cover in covers]
-        entries = self._welcome()
-        for index in range(1, posts):
-            entries.extend(self._post_with_translations(index))
+        self.cover_files = [cover.filename for cover in covers]
+        steps = itertools.count(1)
+        total = posts + len(pictures)
+
+        def advance() -> None:
             if progress is not None:
-                progress(1)
+                progress(next(steps), total)
+
+        with Drawing(pictures) as drawing:
+            entries = self._welcome()
+            advance()
+            for index in range(1, posts):
+                entries.extend(self._post_with_translations(index))
+                advance()
+            assets, files = drawing.results(advance)
         tags = [{"slug": slug, "name": name, "description": text} for slug, name, text in TAGS]
-        assets = [*avatars, *covers, *build_documents(self.rng)]
-        return {
-            "version": 1,
-            "authors": authors,
-            "tags": tags,
-            "assets": assets,
-            "posts": entries,
-            "pages": self._pages(),
-        }
+        document = {"version": 1, "authors": authors, "tags": tags, "assets": assets,
+                    "posts": entries, "pages": self._pages()}  # fmt: skip
+        return Demo(document, files)
 
     def _author(self) -> str:
         return self.rng.choices(self.author_slugs, cum_weights=self.author_weights)[0]

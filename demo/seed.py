@@ -1,29 +1,61 @@
-"""Load generated demo content through the importer, with progress bars on stderr."""
+"""Load generated demo content through the importer and write its files, with progress bars."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tqdm import tqdm
 
-from masthead.demo.generator import generate_document
-from masthead.interchange import ImportSummary, import_document
+from masthead.demo.generator import Demo, generate_demo
+from masthead.demo.media import write_media
+from masthead.interchange import ImportProgress, ImportSummary, import_document
+from masthead.models import Asset
 
 
 async def seed(
-    engine: AsyncEngine, *, posts: int, seed: int, progress: bool = True
+    engine: AsyncEngine,
+    *,
+    posts: int,
+    seed: int,
+    media_dir: Path | None = None,
+    progress: bool = True,
 ) -> ImportSummary:
-    """Generate `posts` demo posts (plus translations) from `seed` and import them."""
-    with tqdm(
-        total=posts, desc="Generating", unit=" posts", file=sys.stderr, disable=not progress
-    ) as bar:
-        bar.update(1)  # the welcome post
-        document = generate_document(posts=posts, seed=seed, progress=bar.update)
+    """Generate `posts` demo posts (plus translations) from `seed` and import them.
+
+    The files of their assets go to `media_dir` first (None: rows only), so that no stored
+    asset ever points at a missing file.
+    """
+    with tqdm(desc="Generating", unit=" steps", file=sys.stderr, disable=not progress) as bar:
+        demo = generate_demo(posts=posts, seed=seed, progress=_advancing(bar))
+    if media_dir is not None:
+        await _write_files(engine, demo, media_dir, progress=progress)
     with tqdm(desc="Importing", unit=" entries", file=sys.stderr, disable=not progress) as bar:
+        return await import_document(engine, demo.document, progress=_advancing(bar))
 
-        def advance(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
 
-        return await import_document(engine, document, progress=advance)
+def _advancing(bar: tqdm) -> ImportProgress:
+    """A progress callback moving `bar` to `done` of `total`."""
+
+    def advance(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return advance
+
+
+async def _write_files(engine: AsyncEngine, demo: Demo, media_dir: Path, *, progress: bool) -> None:
+    """Write the demo's files, leaving alone those an asset already stored describes.
+
+    Importing refuses those assets anyway; rewriting their files would change what the
+    stored ones show.
+    """
+    async with engine.connect() as connection:
+        stored = set(await connection.scalars(select(Asset.filename)))
+    files = {name: data for name, data in demo.files.items() if name not in stored}
+    with tqdm(total=len(files), desc="Writing media", unit=" files", file=sys.stderr,
+              disable=not progress) as bar:  # fmt: skip
+        await asyncio.to_thread(write_media, media_dir, files, bar.update)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from functools import cache
 from typing import Any
 
+from faker import Faker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from masthead.demo.generator import generate_document
+from masthead.demo.assets import AVATARS, COVERS
+from masthead.demo.generator import generate_demo, generate_document
+from masthead.demo.people import build_authors
 from masthead.demo.seed import seed
 from masthead.interchange import export_document
 
@@ -134,6 +138,35 @@ def test_assets_are_images_in_several_formats_with_sizes() -> None:
     assert {"image/png", "image/jpeg", "image/webp"} <= mime_types
     images = [asset for asset in assets if asset["mimeType"].startswith("image/")]
     assert all(asset["width"] and asset["height"] for asset in images)
+
+
+def test_each_asset_has_its_file_and_the_size_of_that_file() -> None:
+    demo = generate_demo(posts=30, seed=2)
+    sizes = {asset["filename"]: asset["size"] for asset in demo.document["assets"]}
+    assert sizes == {name: len(data) for name, data in demo.files.items()}
+
+
+def test_only_the_first_authors_have_avatars_so_that_files_stay_few() -> None:
+    rng = random.Random(1)  # noqa: S311 - reproducible demo content
+    authors, avatars = build_authors(rng, Faker(), AVATARS + 5)
+    assert [author["avatar"] for author in authors[:AVATARS]] == [a.filename for a in avatars]
+    assert all(author["avatar"] is None for author in authors[AVATARS:])
+
+
+def test_posts_share_a_fixed_pool_of_covers() -> None:
+    assets = {asset["filename"] for asset in _document()["assets"]}
+    covers = {post["coverImage"] for post in _document()["posts"]} - {None}
+    assert covers <= assets
+    assert len(covers) == len({name for name in assets if name.startswith("cover-")}) == COVERS
+
+
+def test_progress_counts_the_posts_then_the_files_drawn() -> None:
+    steps: list[tuple[int, int]] = []
+
+    demo = generate_demo(posts=10, seed=1, progress=lambda done, total: steps.append((done, total)))
+
+    total = 10 + len(demo.files)
+    assert steps == [(done, total) for done in range(1, total + 1)]
 
 
 def test_bodies_are_markdown_of_150_to_1500_words() -> None:
