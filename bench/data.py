@@ -21,8 +21,21 @@ def database_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path.resolve()}"
 
 
-def _masthead(path: Path, *arguments: str) -> None:
-    env = {**os.environ, "MASTHEAD_DATABASE_URL": database_url(path)}
+def media_dir(posts: int) -> Path:
+    """Where the seed of `bench-<posts>.db` writes its media files.
+
+    Beside the database, not in the working folder's `media/`: there, they would replace the
+    files of a developer's own demo database.
+    """
+    return DATA_DIR / f"bench-{posts}-media"
+
+
+def _masthead(path: Path, media: Path, *arguments: str) -> None:
+    env = {
+        **os.environ,
+        "MASTHEAD_DATABASE_URL": database_url(path),
+        "MASTHEAD_MEDIA_DIR": str(media),
+    }
     print(f"  $ masthead {' '.join(arguments)}", flush=True)
     subprocess.run([str(MASTHEAD), *arguments], env=env, check=True)
 
@@ -62,8 +75,8 @@ def ensure_database(posts: int) -> Path:
         leftover.unlink()
     print(f"Seeding {posts:,} posts into {target.relative_to(HERE.parent)} (once)", flush=True)
     started = time.monotonic()
-    _masthead(partial, "migrate")
-    _masthead(partial, "seed", "--posts", str(posts), "--seed", "1")
+    _masthead(partial, media_dir(posts), "migrate")
+    _masthead(partial, media_dir(posts), "seed", "--posts", str(posts), "--seed", "1")
     _checkpoint(partial)
     partial.rename(target)
     print(f"Seeded in {time.monotonic() - started:.0f} s", flush=True)
