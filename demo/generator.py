@@ -6,19 +6,20 @@ import itertools
 import random
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faker import Faker
 
-from masthead.demo.assets import Drawing, build_covers, build_leaflets
+from masthead.demo.assets import build_covers, build_leaflets, file_count
 from masthead.demo.dates import FIRST_DAY, timestamp
 from masthead.demo.markdown import Language, ProseWriter
 from masthead.demo.odds import chance
 from masthead.demo.pages import PAGE_TREE
 from masthead.demo.people import SlugBook, build_authors
+from masthead.demo.progress import Progress, Steps
 from masthead.demo.topics import TAGS, TITLES_EN, TITLES_FR, TOPICS
 from masthead.demo.welcome import (
     WELCOME_BODY,
@@ -42,8 +43,6 @@ MIN_TOPIC_WORD_LENGTH = 3
 NO_SEO = {"title": None, "description": None, "canonicalUrl": None, "ogImage": None}
 
 Entry = dict[str, Any]
-# Told how many of `total` steps (posts written, then files drawn) are done.
-Progress = Callable[[int, int], object]
 
 
 @dataclass(frozen=True)
@@ -93,32 +92,31 @@ class DemoBuilder:
 
     def build(self, posts: int, progress: Progress | None) -> Demo:
         """The whole document and its files."""
-        authors, avatars = build_authors(self.rng, self.faker, max(12, posts // 40))
+        author_count = max(12, posts // 40)
+        steps = Steps(file_count(author_count) + posts, progress)
+        authors, avatars = build_authors(self.rng, self.faker, author_count)
+        steps.advance(len(avatars))
         captions = [self.english.sentences(9) for _ in range(20)]
         covers = build_covers(self.rng, captions)
-        pictures = [*avatars, *covers, *build_leaflets(self.rng)]
+        assets = [*avatars, *covers, *build_leaflets(self.rng)]
+        steps.advance(len(assets) - len(avatars))
         self.author_slugs = [author["slug"] for author in authors]
         ranks = range(len(authors))
         self.author_weights = list(itertools.accumulate(1 / (rank + 1) ** 0.7 for rank in ranks))
         self.cover_files = [cover.filename for cover in covers]
-        steps = itertools.count(1)
-        total = posts + len(pictures)
-
-        def advance() -> None:
-            if progress is not None:
-                progress(next(steps), total)
-
-        with Drawing(pictures) as drawing:
-            entries = self._welcome()
-            advance()
-            for index in range(1, posts):
-                entries.extend(self._post_with_translations(index))
-                advance()
-            assets, files = drawing.results(advance)
-        tags = [{"slug": slug, "name": name, "description": text} for slug, name, text in TAGS]
-        document = {"version": 1, "authors": authors, "tags": tags, "assets": assets,
-                    "posts": entries, "pages": self._pages()}  # fmt: skip
-        return Demo(document, files)
+        entries = self._welcome()
+        steps.advance()
+        for index in range(1, posts):
+            entries.extend(self._post_with_translations(index))
+            steps.advance()
+        tags = [
+            {"slug": slug, "name": name, "description": text, "version": 1}
+            for slug, name, text in TAGS
+        ]
+        document = {"version": 1, "authors": authors, "tags": tags,
+                    "assets": [asset.entry for asset in assets], "posts": entries,
+                    "pages": self._pages()}  # fmt: skip
+        return Demo(document, {asset.filename: asset.data for asset in assets})
 
     def _author(self) -> str:
         return self.rng.choices(self.author_slugs, cum_weights=self.author_weights)[0]

@@ -76,8 +76,9 @@ def build_authors(
                 "slug": slug,
                 "name": name,
                 "bio": bio,
-                "avatar": avatar.filename if avatar else None,
+                "avatar": avatar.filename if avatar is not None else None,
                 "website": website,
+                "version": 1,
             }
         )
         if avatar is not None:

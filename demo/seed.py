@@ -6,14 +6,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tqdm import tqdm
 
-from masthead.demo.generator import Demo, generate_demo
+from masthead.demo.generator import generate_demo
 from masthead.demo.media import write_media
 from masthead.interchange import ImportProgress, ImportSummary, import_document
-from masthead.models import Asset
 
 
 async def seed(
@@ -27,12 +25,13 @@ async def seed(
     """Generate `posts` demo posts (plus translations) from `seed` and import them.
 
     The files of their assets go to `media_dir` first (None: rows only), so that no stored
-    asset ever points at a missing file.
+    asset ever points at a missing file. Their names change with their bytes, so writing
+    them never changes what an asset already stored shows.
     """
     with tqdm(desc="Generating", unit=" steps", file=sys.stderr, disable=not progress) as bar:
         demo = generate_demo(posts=posts, seed=seed, progress=_advancing(bar))
     if media_dir is not None:
-        await _write_files(engine, demo, media_dir, progress=progress)
+        await _write_files(demo.files, media_dir, progress=progress)
     with tqdm(desc="Importing", unit=" entries", file=sys.stderr, disable=not progress) as bar:
         return await import_document(engine, demo.document, progress=_advancing(bar))
 
@@ -47,15 +46,8 @@ def _advancing(bar: tqdm) -> ImportProgress:
     return advance
 
 
-async def _write_files(engine: AsyncEngine, demo: Demo, media_dir: Path, *, progress: bool) -> None:
-    """Write the demo's files, leaving alone those an asset already stored describes.
-
-    Importing refuses those assets anyway; rewriting their files would change what the
-    stored ones show.
-    """
-    async with engine.connect() as connection:
-        stored = set(await connection.scalars(select(Asset.filename)))
-    files = {name: data for name, data in demo.files.items() if name not in stored}
+async def _write_files(files: dict[str, bytes], media_dir: Path, *, progress: bool) -> None:
+    """Write the files in a thread, with their own progress bar."""
     with tqdm(total=len(files), desc="Writing media", unit=" files", file=sys.stderr,
               disable=not progress) as bar:  # fmt: skip
         await asyncio.to_thread(write_media, media_dir, files, bar.update)

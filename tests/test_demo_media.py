@@ -104,6 +104,7 @@ async def test_the_same_seed_writes_identical_files_and_another_seed_different_o
     other_covers = {data for name, data in other.items() if name.startswith("cover-")}
     assert len(first_covers) == len(other_covers) == COVERS
     assert not first_covers & other_covers
+    assert all(first[name] == other[name] for name in first.keys() & other.keys())
 
 
 async def test_a_second_seed_keeps_files_with_the_same_bytes_and_mends_others(
@@ -124,7 +125,7 @@ async def test_a_second_seed_keeps_files_with_the_same_bytes_and_mends_others(
     assert after | {damaged: before[damaged]} == before
 
 
-async def test_seeding_a_database_that_has_the_assets_leaves_their_files_alone(
+async def test_a_refused_seed_changes_none_of_the_files_already_there(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
     folder = tmp_path / "media"

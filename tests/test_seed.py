@@ -160,13 +160,16 @@ def test_posts_share_a_fixed_pool_of_covers() -> None:
     assert len(covers) == len({name for name in assets if name.startswith("cover-")}) == COVERS
 
 
-def test_progress_counts_the_posts_then_the_files_drawn() -> None:
+def test_progress_counts_the_files_drawn_and_the_posts_up_to_its_total() -> None:
     steps: list[tuple[int, int]] = []
 
     demo = generate_demo(posts=10, seed=1, progress=lambda done, total: steps.append((done, total)))
 
-    total = 10 + len(demo.files)
-    assert steps == [(done, total) for done in range(1, total + 1)]
+    total = len(demo.files) + 10
+    assert {step_total for _, step_total in steps} == {total}
+    done = [step_done for step_done, _ in steps]
+    assert done == sorted(set(done))
+    assert done[-11:] == list(range(total - 10, total + 1))
 
 
 def test_bodies_are_markdown_of_150_to_1500_words() -> None:
