@@ -30,7 +30,6 @@ RUN pip install --no-cache-dir --disable-pip-version-check /tmp/wheels/*.whl \
  && rm -rf /tmp/wheels
 USER masthead
 WORKDIR /data
-VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4).status != 200)"]

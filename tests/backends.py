@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.migrations.runner import head_revision, upgrade
 from masthead.models import Base
+from tests.pg_probe import probe
 
 BACKEND = os.environ.get("MASTHEAD_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get(
@@ -49,17 +50,28 @@ async def _admin(statement: str) -> None:
         await connection.close()
 
 
+def postgres_reachable() -> bool:
+    """Whether the test PostgreSQL server answers."""
+    return asyncio.run(probe(POSTGRES_URL))
+
+
+@contextmanager
+def empty_postgres_database() -> Iterator[str]:
+    """A new, empty database on the test server (not migrated), dropped afterwards."""
+    name = f"masthead_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """A migrated PostgreSQL database for this test session, dropped afterwards."""
-    name = f"masthead_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with empty_postgres_database() as url:
         upgrade(url)
         yield url
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def truncate_all(engine: AsyncEngine) -> None:

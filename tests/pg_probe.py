@@ -8,7 +8,8 @@ import sys
 import asyncpg
 
 
-async def _probe(url: str) -> bool:
+async def probe(url: str) -> bool:
+    """Whether the PostgreSQL server at `url` answers within three seconds."""
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
     try:
         connection = await asyncio.wait_for(asyncpg.connect(dsn), timeout=3)
@@ -19,4 +20,4 @@ async def _probe(url: str) -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(0 if asyncio.run(_probe(sys.argv[1])) else 1)
+    sys.exit(0 if asyncio.run(probe(sys.argv[1])) else 1)

@@ -22,6 +22,7 @@ from masthead.database import create_engine
 from masthead.migrations.runner import head_revision, upgrade
 from masthead.settings import Settings, SettingsError, get_settings
 from tests.backends import BACKEND, POSTGRES_URL
+from tests.processes import free_port
 
 MASTHEAD = Path(sys.executable).parent / "masthead"
 SECONDS = 120  # a command that does not refuse (serving, say) fails the test instead of hanging
@@ -70,14 +71,6 @@ def refusal(done: subprocess.CompletedProcess[str], prefix: str, status: int = 1
     assert lines[0].startswith(f"{prefix}: "), lines[0]
     assert done.returncode == status, done
     return lines[0]
-
-
-def free_port() -> int:
-    """A port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def sqlite_version(path: Path) -> str:

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
+from sqlalchemy.engine import make_url
 
+from tests.backends import POSTGRES_URL, empty_postgres_database, postgres_reachable
 from tests.installed import ROOT, Installed
 from tests.processes import free_port, serving
 
@@ -108,6 +114,50 @@ def test_the_image_commands_migrate_serve_and_pass_the_healthcheck(
 
     assert checked.returncode == 0, checked.stderr.decode()
     assert (tmp_path / "masthead.db").is_file()
+
+
+@pytest.fixture
+def compose_database() -> Iterator[str]:
+    """An empty database on the test server, as compose's postgres service creates one."""
+    if not postgres_reachable():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} and CI requires it")
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} (scripts/test says so)")
+    with empty_postgres_database() as url:
+        yield url
+
+
+def test_the_compose_commands_migrate_and_serve_postgresql_from_the_wheel(
+    installed: Installed, compose_database: str, tmp_path: Path
+) -> None:
+    services = _compose()["services"]
+    compose_url = make_url(services["masthead"]["environment"]["MASTHEAD_DATABASE_URL"])
+    test_server = make_url(compose_database)
+    # compose's URL as written (no driver named), pointed at the test server's database.
+    url = compose_url.set(
+        host=test_server.host,
+        port=test_server.port,
+        username=test_server.username,
+        password=test_server.password,
+        database=test_server.database,
+    )
+    env = _image_environment(tmp_path) | {
+        "MASTHEAD_DATABASE_URL": url.render_as_string(hide_password=False)
+    }
+    (entrypoint,) = _values("ENTRYPOINT")
+    port = free_port()
+    program = _exec_form(entrypoint)
+    migrate = _in_environment([*program, *services["migrate"]["command"]], installed, port)
+    server = _in_environment([*program, *services["masthead"]["command"]], installed, port)
+
+    subprocess.run(migrate, env=env, cwd=tmp_path, check=True, capture_output=True)
+    with serving(server, env=env, cwd=tmp_path, ready_path="/readyz"):
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/graphql", json={"query": "{ posts { totalCount } }"}
+        )
+
+    assert url.drivername == "postgresql"
+    assert answer.json() == {"data": {"posts": {"totalCount": 0}}}
 
 
 def test_compose_migrates_once_before_the_server_starts() -> None:

@@ -70,6 +70,16 @@ def test_the_installed_package_is_imported_from_the_environment(
     assert Path(done.stdout.decode().strip()).is_relative_to(installed.environment)
 
 
+def test_the_installed_command_reports_the_wheel_version(
+    installed: Installed, tmp_path: Path
+) -> None:
+    version = installed.wheel.name.split("-")[1]
+
+    printed = _masthead(installed, "--version", env=_clean_environment(tmp_path), cwd=tmp_path)
+
+    assert printed.strip() == f"masthead {version}"
+
+
 @pytest.fixture
 def offline_page(installed: Installed, tmp_path: Path) -> Iterator[tuple[Page, list[str]]]:
     """GraphiQL of a migrated, seeded, installed Masthead, in a browser that reaches nothing
