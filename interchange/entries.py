@@ -62,18 +62,23 @@ def seo(value: object) -> dict[str, Any]:
     return values
 
 
+# Missing or null: validation continues the entry's history in the document, else 1.
+_VERSION = Field("version", "version", integer(minimum=1, nullable=True))
+
 AUTHOR_FIELDS = (
     Field("slug", "slug", SLUG, required=True),
     Field("name", "name", NAME, required=True),
     Field("bio", "bio", text(nullable=True)),
     Field("avatar", "avatar", ASSET_REFERENCE),
     Field("website", "website", URL),
+    _VERSION,
 )
 
 TAG_FIELDS = (
     Field("slug", "slug", SLUG, required=True),
     Field("name", "name", NAME, required=True),
     Field("description", "description", text(nullable=True)),
+    _VERSION,
 )
 
 ASSET_FIELDS = (
@@ -108,7 +113,6 @@ _LIFECYCLE = (
     Field("createdAt", "created_at", timestamp),
     Field("updatedAt", "updated_at", timestamp),
 )
-_VERSION = Field("version", "version", integer(minimum=1), default=1)
 _SEO = Field("seo", "seo", seo)
 _BODY = Field("body", "body", text(), default="")
 

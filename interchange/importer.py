@@ -107,6 +107,7 @@ def _seo_columns(seo: dict[str, Any], asset_ids: dict[str, int]) -> dict[str, An
 
 LIFECYCLE = ("locale", "translation_group", "title", "body", "status", "published_at")
 STAMPS = ("created_at", "updated_at", "version")
+TAG_COLUMNS = ("slug", "name", "description", "version")
 
 
 class BulkWriter:
@@ -134,9 +135,7 @@ class BulkWriter:
         self.asset_ids = await self._ids(Asset.filename, Asset.id)
         await self._insert(Author, [self._author_row(author) for author in sections["authors"]])
         self.author_ids = await self._ids(Author.slug, Author.id)
-        tags = [
-            {key: tag[key] for key in ("slug", "name", "description")} for tag in sections["tags"]
-        ]
+        tags = [{key: tag[key] for key in TAG_COLUMNS} for tag in sections["tags"]]
         await self._insert(Tag, tags)
         self.tag_ids = await self._ids(Tag.slug, Tag.id)
         await self._write_posts(sections["posts"])
@@ -162,7 +161,7 @@ class BulkWriter:
 
     def _author_row(self, author: dict[str, Any]) -> dict[str, Any]:
         avatar = author["avatar"]
-        row = {key: author[key] for key in ("slug", "name", "bio", "website")}
+        row = {key: author[key] for key in ("slug", "name", "bio", "website", "version")}
         return row | {"avatar_id": self.asset_ids[avatar] if avatar else None}
 
     def _post_row(self, post: dict[str, Any]) -> dict[str, Any]:

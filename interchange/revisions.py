@@ -81,6 +81,26 @@ def parse_revision(item: object) -> tuple[dict[str, Any], list[str]]:
     return values, problems
 
 
+def continue_histories(
+    sections: Mapping[str, list[dict[str, Any]]], history: list[dict[str, Any]]
+) -> None:
+    """Give each entry without a version the latest version of its revisions, else 1.
+
+    A document written before authors and tags carried a version still imports them at
+    the version their history reached, so the next update follows on from it.
+    """
+    latest: dict[tuple[str, Key], int] = {}
+    for revision in history:
+        identity = (revision["type"], revision["key"])
+        latest[identity] = max(latest.get(identity, 1), revision["version"])
+    for type_name, section in TYPES.items():
+        names = ("translation_group", "locale") if type_name in LOCALIZED else ("slug",)
+        for values in sections[section]:
+            if values["version"] is None:
+                key = tuple(values[name] for name in names)
+                values["version"] = latest.get((type_name, key), 1)
+
+
 async def _current_keys(connection: AsyncConnection) -> dict[tuple[str, int], Key]:
     keys: dict[tuple[str, int], Key] = {}
     localized: tuple[tuple[str, Any], ...] = (("Post", Post), ("Page", Page))
@@ -247,13 +267,13 @@ def _page(entry: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
 
 
 def _author(entry: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
-    names = ("slug", "name", "bio", "website")
+    names = ("slug", "name", "bio", "website", "version")
     return {**{name: entry.get(name) for name in names},
             "avatar_id": ids["Asset"].get(entry.get("avatar"))}  # fmt: skip
 
 
 def _tag(entry: Mapping[str, Any], _ids: Ids) -> dict[str, Any]:
-    return {name: entry.get(name) for name in ("slug", "name", "description")}
+    return {name: entry.get(name) for name in ("slug", "name", "description", "version")}
 
 
 SNAPSHOTS: dict[str, Callable[[Mapping[str, Any], Ids], dict[str, Any]]] = {

@@ -10,7 +10,7 @@ from typing import Any
 from masthead.interchange.entries import FORMAT_VERSION, SECTION_FIELDS, SECTION_KEYS
 from masthead.interchange.errors import InterchangeError
 from masthead.interchange.fields import format_timestamp, parse_fields
-from masthead.interchange.revisions import parse_revision
+from masthead.interchange.revisions import continue_histories, parse_revision
 from masthead.models import ContentStatus
 
 SECTIONS = tuple(SECTION_FIELDS)
@@ -71,6 +71,10 @@ def validate_document(
     history = _parse_revisions(document.get("revisions", []), problems)
     problems.raise_if_any()
     _fill_defaults(sections, now)
+    continue_histories(
+        {name: [entry.values for entry in entries] for name, entries in sections.items()},
+        [entry.values for entry in history],
+    )
     _check_page_tree(sections["pages"], existing, problems)
     _check_uniqueness(sections, existing, problems)
     _check_references(sections, existing, problems)

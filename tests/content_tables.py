@@ -82,13 +82,13 @@ def small_document() -> dict[str, Any]:
     return {
         "version": 1,
         "authors": [
-            {"slug": "donald-knuth", "name": "Donald Knuth"} | author,
+            {"slug": "donald-knuth", "name": "Donald Knuth"} | author | {"version": 2},
             {"slug": "barbara-liskov", "name": "Barbara Liskov", "bio": None}
-            | {"avatar": None, "website": None},
+            | {"avatar": None, "website": None, "version": 1},
         ],
         "tags": [
-            {"slug": "python", "name": "Python", "description": "The language."},
-            {"slug": "music", "name": "Music", "description": None},
+            {"slug": "python", "name": "Python", "description": "The language.", "version": 4},
+            {"slug": "music", "name": "Music", "description": None, "version": 1},
         ],
         "assets": [
             {

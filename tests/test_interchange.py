@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,6 +23,8 @@ PAGE_KEYS = [
     "path", "slug", "locale", "translationGroup", "title", "body", "status", "publishedAt",
     "createdAt", "updatedAt", "parent", "seo", "version",
 ]  # fmt: skip
+AUTHOR_KEYS = ["slug", "name", "bio", "avatar", "website", "version"]
+TAG_KEYS = ["slug", "name", "description", "version"]
 
 
 async def test_export_of_an_empty_database_has_every_section_empty(engine: AsyncEngine) -> None:
@@ -50,10 +53,41 @@ async def test_export_import_export_into_an_empty_database_is_exact(engine: Asyn
     assert await export_document(engine) == first
 
 
+async def test_authors_and_tags_keep_their_version_through_export_and_import(
+    engine: AsyncEngine,
+) -> None:
+    await import_document(engine, small_document())
+    first = await export_document(engine)
+    await delete_all_content(engine)
+
+    await import_document(engine, first)
+    second = await export_document(engine)
+
+    assert [author["version"] for author in first["authors"]] == [2, 1]
+    assert [tag["version"] for tag in first["tags"]] == [4, 1]
+    assert orjson.dumps(second, option=orjson.OPT_INDENT_2) == orjson.dumps(
+        first, option=orjson.OPT_INDENT_2
+    )
+
+
+async def test_authors_and_tags_without_a_version_start_at_version_1(engine: AsyncEngine) -> None:
+    document = small_document()
+    for entry in [*document["authors"], *document["tags"]]:
+        del entry["version"]
+    document["tags"][1]["version"] = None
+
+    await import_document(engine, document)
+
+    exported = await export_document(engine)
+    assert [entry["version"] for entry in [*exported["authors"], *exported["tags"]]] == [1] * 4
+
+
 async def test_export_writes_keys_in_the_format_order(engine: AsyncEngine) -> None:
     await import_document(engine, small_document())
     document = await export_document(engine)
     assert list(document) == ["version", "authors", "tags", "assets", "posts", "pages"]
+    assert list(document["authors"][0]) == AUTHOR_KEYS
+    assert list(document["tags"][0]) == TAG_KEYS
     assert list(document["posts"][0]) == POST_KEYS
     assert list(document["pages"][0]) == PAGE_KEYS
     assert list(document["posts"][0]["seo"]) == ["title", "description", "canonicalUrl", "ogImage"]
@@ -197,6 +231,14 @@ BAD_DOCUMENTS = {
     "unknown-field": (
         _change("posts", 3, publishAt="2024-05-24T19:37:01+00:00"),
         f"{WEEKLY}: publishAt: unknown field",
+    ),
+    "author-version-below-1": (
+        _change("authors", 0, version=0),
+        'authors[0] (slug "donald-knuth"): version: must be an integer of at least 1',
+    ),
+    "tag-version-not-an-integer": (
+        _change("tags", 1, version="2"),
+        'tags[1] (slug "music"): version: must be an integer of at least 1',
     ),
     "negative-size": (
         _change("assets", 0, size=-1),

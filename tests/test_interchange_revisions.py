@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.interchange import InterchangeError, export_document, import_document
@@ -16,6 +16,14 @@ from tests.factories import Factory
 from tests.writing import CREATE_POST, DELETE_POST, RESTORE_POST, UPDATE_POST, gid
 
 CREATE_TAG = 'mutation { createTag(input: {slug: "py", name: "Python"}) { tag { id } } }'
+CREATE_AUTHOR = 'mutation { createAuthor(input: {slug: "ada", name: "Ada"}) { author { id } } }'
+UPDATE_AUTHOR = """mutation($id: ID!, $input: AuthorInput!, $v: Int) {
+  updateAuthor(id: $id, input: $input, expectedVersion: $v) {
+    author { version } userErrors { code message } } }"""
+UPDATE_TAG = """mutation($id: ID!, $input: TagInput!, $v: Int) {
+  updateTag(id: $id, input: $input, expectedVersion: $v) {
+    tag { version } userErrors { code message } } }"""
+IDS = '{ author(slug: "ada") { id } tag(slug: "py") { id } }'
 
 
 async def _history(gql: GraphQLClient, engine: AsyncEngine, headers: dict[str, str]) -> str:
@@ -100,3 +108,79 @@ async def test_a_bad_revision_names_its_field_and_nothing_is_written(
         await import_document(engine, document)
 
     assert refused.value.problems[0].startswith(f"revisions[1]: {problem}")
+
+
+async def _edited_author_and_tag(gql: GraphQLClient, headers: dict[str, str]) -> None:
+    """Author "ada" edited once (version 2) and tag "py" edited twice (version 3)."""
+    author_id = (await gql.data(CREATE_AUTHOR, headers=headers))["createAuthor"]["author"]["id"]
+    tag_id = (await gql.data(CREATE_TAG, headers=headers))["createTag"]["tag"]["id"]
+    await gql.data(UPDATE_AUTHOR, {"id": author_id, "input": {"bio": "Counts."}}, headers)
+    for name in ("Python 3", "Python"):
+        await gql.data(UPDATE_TAG, {"id": tag_id, "input": {"name": name}}, headers)
+
+
+async def _update_both(
+    gql: GraphQLClient, headers: dict[str, str], author_version: int, tag_version: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Update "ada" and "py", each expecting the given version."""
+    ids = await gql.data(IDS, headers=headers)
+    author = await gql.data(
+        UPDATE_AUTHOR,
+        {"id": ids["author"]["id"], "input": {"name": "Ada L."}, "v": author_version},
+        headers,
+    )
+    tag = await gql.data(
+        UPDATE_TAG, {"id": ids["tag"]["id"], "input": {"name": "Py"}, "v": tag_version}, headers
+    )
+    return author["updateAuthor"], tag["updateTag"]
+
+
+async def _stored_versions(engine: AsyncEngine, type_name: str) -> list[int]:
+    revisions = table_of(Revision)
+    statement = (
+        select(revisions.c.version)
+        .where(revisions.c.entity_type == type_name)
+        .order_by(revisions.c.version)
+    )
+    async with engine.connect() as connection:
+        return list((await connection.execute(statement)).scalars())
+
+
+async def test_an_edited_author_and_tag_keep_their_version_through_export_and_import(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    headers = await token("editor")
+    await _edited_author_and_tag(gql, headers)
+    document = await export_document(engine, revisions=True)
+    await _forget_everything(engine)
+    await import_document(engine, document)
+
+    author, tag = await _update_both(
+        gql, headers, document["authors"][0]["version"], document["tags"][0]["version"]
+    )
+
+    assert (document["authors"][0]["version"], document["tags"][0]["version"]) == (2, 3)
+    assert author == {"author": {"version": 3}, "userErrors": []}
+    assert tag == {"tag": {"version": 4}, "userErrors": []}
+    assert await _stored_versions(engine, "Author") == [1, 2, 3]
+    assert await _stored_versions(engine, "Tag") == [1, 2, 3, 4]
+
+
+async def test_an_author_or_tag_without_a_version_continues_its_imported_history(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    headers = await token("editor")
+    await _edited_author_and_tag(gql, headers)
+    document = await export_document(engine, revisions=True)
+    await _forget_everything(engine)
+    # As written before authors and tags carried a version.
+    for entry in [*document["authors"], *document["tags"]]:
+        del entry["version"]
+    for revision in document["revisions"]:
+        revision["entry"].pop("version")
+    await import_document(engine, document)
+
+    author, tag = await _update_both(gql, headers, 2, 3)
+
+    assert author == {"author": {"version": 3}, "userErrors": []}
+    assert tag == {"tag": {"version": 4}, "userErrors": []}
