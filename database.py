@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from prometheus_client import Counter
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from masthead.settings import Settings, async_database_url, get_settings
@@ -43,21 +46,80 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _watch_sqlite_file(engine: AsyncEngine, *, must_exist: bool) -> None:
+    """Notice a database file that is gone, and (`must_exist`) never make an empty one.
+
+    A pooled connection keeps reading a file that was moved, deleted or replaced: it is
+    dropped at checkout (one `stat`, no statement).
+    """
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def open_file(_dialect: object, record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        name = str(cargs[0])
+        if cparams.get("uri") or name in {"", ":memory:"}:
+            return
+        record.info["sqlite_file"] = path = Path(name).resolve()
+        if must_exist:
+            cargs[0], cparams["uri"] = f"file:{quote(str(path))}?mode=rw", True
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def remember_file(_dbapi_connection: object, record: Any) -> None:
+        if "sqlite_file" in record.info:
+            record.info["sqlite_identity"] = _file_identity(record.info["sqlite_file"])
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def check_file(_dbapi_connection: object, record: Any, _proxy: object) -> None:
+        path = record.info.get("sqlite_file")
+        if path is not None and _file_identity(path) != record.info.get("sqlite_identity"):
+            message = f"{path} was moved, deleted or replaced"
+            raise DisconnectionError(message)
+
+
+def _drop_closed_connections(engine: AsyncEngine) -> None:
+    """Replace a pooled connection the server closed (restart, failover) at checkout.
+
+    asyncpg knows a closed socket without asking the server: no round trip per checkout,
+    unlike `pool_pre_ping`.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def check_open(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+        if dbapi_connection.driver_connection.is_closed():
+            message = "the database server closed the connection"
+            raise DisconnectionError(message)
+
+
 def is_sqlite(url: str) -> bool:
     """Whether a database URL points at SQLite."""
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(settings: Settings | None = None, url: str | None = None) -> AsyncEngine:
-    """An async engine for the configured database (or `url`), counting every statement."""
+def create_engine(
+    settings: Settings | None = None, url: str | None = None, *, must_exist: bool = False
+) -> AsyncEngine:
+    """An async engine for the configured database (or `url`), counting every statement.
+
+    `must_exist` (serving): a missing SQLite file is an unavailable database, not a new
+    empty one; only `masthead migrate` creates it.
+    """
     settings = settings or get_settings()
     url = async_database_url(url) if url else settings.database_url
     if is_sqlite(url):
         engine = create_async_engine(url, pool_size=settings.pool_size, max_overflow=10)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        _watch_sqlite_file(engine, must_exist=must_exist)
         backend = "sqlite"
     else:
         engine = create_async_engine(url, pool_size=settings.pool_size, max_overflow=10)
+        _drop_closed_connections(engine)
         backend = "postgresql"
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement(backend))
     return engine

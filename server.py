@@ -33,7 +33,7 @@ def create_app(
     `clock` is the time requests see (scheduled posts go live by it).
     """
     settings = settings or get_settings()
-    engine = engine or create_engine(settings)
+    engine = engine or create_engine(settings, must_exist=True)
     view = GraphQLView(
         build_schema(),
         settings=settings,
