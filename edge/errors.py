@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphql import GraphQLError
+from sqlalchemy.exc import SQLAlchemyError
 
 from masthead.schema.core.errors import INTERNAL, error_code
 
@@ -10,12 +11,15 @@ MASKED_MESSAGE = "Internal server error"
 
 
 def format_error(error: GraphQLError, *, mask_internal: bool) -> dict[str, object]:
-    """The JSON of one error with its code; internal failures' messages masked if asked."""
+    """The JSON of one error with its code; internal failures' messages masked if asked.
+
+    A database's own message is masked always: it quotes SQL and the driver.
+    """
     code = error_code(error)
     formatted = dict(error.formatted)
     extensions = formatted.get("extensions")
     formatted["extensions"] = {**(extensions if isinstance(extensions, dict) else {}), "code": code}
-    if code == INTERNAL and mask_internal:
+    if code == INTERNAL and (mask_internal or isinstance(error.original_error, SQLAlchemyError)):
         formatted["message"] = MASKED_MESSAGE
     return formatted
 

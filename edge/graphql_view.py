@@ -16,15 +16,17 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from masthead.edge.errors import format_error, request_error
+from masthead.edge.errors import MASKED_MESSAGE, format_error, request_error
 from masthead.edge.http_caching import with_cache_headers
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
+from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
 from masthead.graphiql.examples import graphiql_examples
 from masthead.graphiql.page import render_page
 from masthead.models import utcnow
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.freshness import content_generation, next_go_live
 from masthead.resolvers.token import viewer_for_token
+from masthead.schema.core.errors import INTERNAL, logger
 from masthead.settings import Settings
 
 # Room for the multipart envelope (operations, map, part headers) around an upload.
@@ -84,9 +86,21 @@ class GraphQLView(GraphQL[ReadContext, None]):
             body = request_error(refusal.message, refusal.code)
             headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None  # noqa: PLR2004
             response = JSONResponse(body, status_code=refusal.status, headers=headers)
+        except DatabaseUnavailable as unavailable:
+            response = unavailable_response(unavailable.outage)
+        except Exception as error:  # noqa: BLE001 - every answer is GraphQL JSON, even a crash
+            response = await self._failure(request, error)
         finally:
             await request.close()  # uploaded files spooled to disk are released at once
         await with_cache_headers(request, response)(scope, receive, send)
+
+    async def _failure(self, request: Request, error: Exception) -> Response:
+        """503 when the database is down or behind; else a masked 500 (the log has it all)."""
+        outage = await outage_behind([error], request.app.state.engine)
+        if outage is not None:
+            return unavailable_response(outage)
+        logger.error("internal error: %s", type(error).__name__, exc_info=error)
+        return JSONResponse(request_error(MASKED_MESSAGE, INTERNAL), status_code=500)
 
     async def _answer(self, request: Request) -> Response:
         """Run the request, or reuse the public answer to the same request while fresh."""
@@ -152,6 +166,13 @@ class GraphQLView(GraphQL[ReadContext, None]):
             settings=self.settings,
         )
 
+    async def _raise_outage(self, request: Request, result: ExecutionResult) -> None:
+        originals = [e.original_error for e in result.errors or () if e.original_error]
+        if originals:
+            outage = await outage_behind(originals, request.app.state.engine)
+            if outage is not None:
+                raise DatabaseUnavailable(outage)
+
     def encode_json(self, data: object) -> bytes:
         """orjson: several times faster than the standard library on large results."""
         return orjson.dumps(data)
@@ -165,10 +186,15 @@ class GraphQLView(GraphQL[ReadContext, None]):
         request: Request | WebSocket,
         result: ExecutionResult,
     ) -> GraphQLHTTPResponse:
-        """Data and errors, each error with its code (internal ones masked in production)."""
+        """Data and errors, each error with its code (internal ones masked in production).
+
+        An error that says the database is down or behind answers the request with 503:
+        part of an answer from a database that stopped midway is not worth keeping.
+        """
         response: GraphQLHTTPResponse = {"data": result.data}
         if isinstance(request, Request):
             request.state.cacheable = not result.errors
+            await self._raise_outage(request, result)
         if result.errors:
             mask = self.settings.env == "production"
             response["errors"] = [format_error(e, mask_internal=mask) for e in result.errors]

@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from masthead.edge.unavailable import RETRY_AFTER_SECONDS, Outage
 from masthead.migrations.runner import schema_is_current
 
 
@@ -15,13 +16,20 @@ async def healthz(_request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready when the database answers and its schema is at the newest migration."""
+    """Ready when the database answers and its schema is at the newest migration.
+
+    Otherwise 503 with the same code `/graphql` answers with in `extensions.reason`.
+    """
     try:
         current = await schema_is_current(request.app.state.engine)
-    except (SQLAlchemyError, OSError) as error:
-        reason = f"database unreachable: {type(error).__name__}"
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    except (SQLAlchemyError, OSError):
+        return _unavailable(Outage.DATABASE_UNAVAILABLE)
     if not current:
-        reason = "database schema is not current: run `masthead migrate`"
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        return _unavailable(Outage.MIGRATIONS_PENDING)
     return JSONResponse({"status": "ready"})
+
+
+def _unavailable(outage: Outage) -> JSONResponse:
+    body = {"status": "unavailable", "code": outage.value, "reason": outage.message}
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return JSONResponse(body, status_code=503, headers=headers)

@@ -48,6 +48,8 @@ class ResponseCache:
         if "authorization" in request.headers:
             return None
         accept = request.headers.get("accept", "")
+        if request.method == "GET" and not {"query", "extensions"} & set(request.query_params):
+            return None  # GraphiQL's page, or a refusal: no need to ask the database first
         if request.method == "GET":
             material = f"GET\n{accept}\n{request.url.query}".encode()
         elif request.headers.get("content-type", "").startswith("application/json"):

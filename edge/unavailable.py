@@ -1,0 +1,151 @@
+"""A database that is down or behind on migrations: telling it from other errors, and the 503.
+
+Nothing is checked ahead of a request: the errors a request meets say it. Connection
+failures mean the database is unavailable; a missing table or column sends one question
+to the migration stamp, which tells a schema behind this version from a bug.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sqlite3
+import traceback
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.responses import JSONResponse
+
+from masthead.migrations.runner import schema_is_current
+
+logger = logging.getLogger("masthead.errors")
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL's SQLSTATEs for a server that cannot take work: connection exceptions (08),
+# unknown database (3D000), refused login (28), shutting down or starting up (57P0x),
+# no connection slot left (53300).
+POSTGRES_UNAVAILABLE = ("08", "3D000", "28", "57P01", "57P02", "57P03", "53300")
+# Undefined table, column, or type (an enum): what a schema behind the code lacks.
+POSTGRES_SCHEMA_MISSING = frozenset({"42P01", "42703", "42704"})
+SQLITE_UNAVAILABLE = ("unable to open database file", "disk i/o error")
+SQLITE_SCHEMA_MISSING = ("no such table", "no such column")
+DRIVER_MODULES = ("sqlalchemy.", "asyncpg", "aiosqlite", "sqlite3")
+
+
+class Outage(enum.StrEnum):
+    """Why the database cannot answer; `extensions.reason` of a 503."""
+
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    MIGRATIONS_PENDING = "MIGRATIONS_PENDING"
+
+    @property
+    def message(self) -> str:
+        """What the reader of the answer can do about it."""
+        if self is Outage.MIGRATIONS_PENDING:
+            return "the database schema is behind: run `masthead migrate`"
+        return "the database is not reachable: try again shortly"
+
+
+class DatabaseUnavailable(Exception):
+    """Raised at the edge to answer 503 instead of a result."""
+
+    def __init__(self, outage: Outage) -> None:
+        super().__init__(outage.message)
+        self.outage = outage
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, what it wraps (`orig`) and what caused it, each once."""
+    pending, seen = [error], set()
+    while pending:
+        cause = pending.pop()
+        if id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        yield cause
+        pending.extend(
+            each
+            for each in (getattr(cause, "orig", None), cause.__cause__, cause.__context__)
+            if isinstance(each, BaseException)
+        )
+
+
+def _raised_by_driver(error: OSError) -> bool:
+    """Whether an OS error came from a database connection, not from, say, an upload.
+
+    Refused, reset, timed out or an unknown host: raised inside the driver's code.
+    """
+    frames = traceback.walk_tb(error.__traceback__)
+    return any(
+        str(frame.f_globals.get("__name__")).startswith(DRIVER_MODULES) for frame, _ in frames
+    )
+
+
+def _unreachable(cause: BaseException) -> bool:
+    if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+        return True
+    if isinstance(cause, DisconnectionError | PoolTimeout):
+        return True
+    if isinstance(cause, OSError):
+        return _raised_by_driver(cause)
+    if isinstance(cause, sqlite3.OperationalError):
+        return str(cause).lower().startswith(SQLITE_UNAVAILABLE)
+    return str(getattr(cause, "sqlstate", "") or "").startswith(POSTGRES_UNAVAILABLE)
+
+
+def _schema_missing(cause: BaseException) -> bool:
+    if isinstance(cause, sqlite3.OperationalError):
+        return str(cause).lower().startswith(SQLITE_SCHEMA_MISSING)
+    return getattr(cause, "sqlstate", None) in POSTGRES_SCHEMA_MISSING
+
+
+async def _migrations_pending(engine: AsyncEngine) -> Outage | None:
+    """MIGRATIONS_PENDING when the stamp is behind; the check's own failure decides if not."""
+    try:
+        current = await schema_is_current(engine)
+    except (SQLAlchemyError, OSError) as error:
+        return Outage.DATABASE_UNAVAILABLE if _kind(error) is Outage.DATABASE_UNAVAILABLE else None
+    return None if current else Outage.MIGRATIONS_PENDING
+
+
+def _kind(error: BaseException) -> Outage | None:
+    """The outage an error suggests: a connection failure, or a missing table or column.
+
+    MIGRATIONS_PENDING here is still to be confirmed by the migration stamp.
+    """
+    causes = list(_causes(error))
+    if any(_unreachable(cause) for cause in causes):
+        return Outage.DATABASE_UNAVAILABLE
+    if any(_schema_missing(cause) for cause in causes):
+        return Outage.MIGRATIONS_PENDING
+    return None
+
+
+async def outage_behind(errors: Iterable[BaseException], engine: AsyncEngine) -> Outage | None:
+    """The outage behind any of a request's errors; None when they are something else.
+
+    A missing table or column is an outage only while the schema is behind: with the
+    schema current it is a bug, and stays an internal error.
+    """
+    kinds = {_kind(error) for error in errors}
+    if Outage.DATABASE_UNAVAILABLE in kinds:
+        outage: Outage | None = Outage.DATABASE_UNAVAILABLE
+    elif Outage.MIGRATIONS_PENDING in kinds:
+        outage = await _migrations_pending(engine)
+    else:
+        return None
+    if outage is not None:
+        logger.warning("answering 503: %s", outage.message)
+    return outage
+
+
+def unavailable_response(outage: Outage) -> JSONResponse:
+    """503 with the GraphQL error and when to ask again; nothing ran, so no `data`."""
+    extensions = {"code": SERVICE_UNAVAILABLE, "reason": outage.value}
+    return JSONResponse(
+        {"errors": [{"message": outage.message, "extensions": extensions}]},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
