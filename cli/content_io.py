@@ -13,7 +13,13 @@ import orjson
 
 from masthead.cli.database_access import first_line, migrated_engine
 from masthead.cli.main import CommandError
-from masthead.interchange import ImportSummary, InterchangeError, export_document, import_document
+from masthead.interchange import (
+    ImportSummary,
+    InterchangeError,
+    counted,
+    export_document,
+    import_document,
+)
 
 SECTIONS = ("authors", "tags", "assets", "posts", "pages")
 
@@ -24,6 +30,11 @@ def register(commands: Any) -> None:
         "import", help="add the content of a JSON document (all or nothing)"
     )
     importer.add_argument("file", metavar="FILE", help="the document, or - for standard input")
+    importer.add_argument(
+        "--all-errors",
+        action="store_true",
+        help="list every problem of a refused document, one per line (default: the first)",
+    )
     importer.set_defaults(handler=run_import)
     exporter: argparse.ArgumentParser = commands.add_parser(
         "export", help="write all content as one JSON document"
@@ -54,15 +65,28 @@ def read_document(name: str) -> object:
 
 async def _import(document: object) -> ImportSummary:
     async with migrated_engine() as engine:
-        try:
-            return await import_document(engine, document)
-        except InterchangeError as error:
-            raise CommandError(str(error)) from error
+        return await import_document(engine, document)
+
+
+def _first_problem(problems: list[str]) -> str:
+    """The first problem, and how many more there are and how to see them."""
+    more = len(problems) - 1
+    if not more:
+        return problems[0]
+    return f"{problems[0]} (and {counted(more, 'more problems')}: --all-errors lists every one)"
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Import a document; a bad one changes nothing."""
-    summary = asyncio.run(_import(read_document(args.file)))
+    document = read_document(args.file)
+    try:
+        summary = asyncio.run(_import(document))
+    except InterchangeError as error:
+        if not args.all_errors:
+            raise CommandError(_first_problem(error.problems)) from error
+        for problem in error.problems:  # asked for: one line per problem
+            print(f"masthead import: {problem}", file=sys.stderr)
+        return 1
     print(f"Imported {summary}.")
     return 0
 
@@ -95,6 +119,6 @@ def run_export(args: argparse.Namespace) -> int:
         return 0
     write_atomically(Path(args.file), data)
     sections = [*SECTIONS, "revisions"] if args.revisions else SECTIONS
-    counts = ", ".join(f"{len(document[name])} {name}" for name in sections)
+    counts = ", ".join(counted(len(document[name]), name) for name in sections)
     print(f"Exported {counts} to {args.file}.")
     return 0

@@ -29,10 +29,15 @@ class ImportSummary:
 
     def __str__(self) -> str:
         names = [*SUMMARY_ORDER, "revisions"] if self.revisions else SUMMARY_ORDER
-        return ", ".join(f"{getattr(self, name)} {name}" for name in names)
+        return ", ".join(counted(getattr(self, name), name) for name in names)
 
 
 SUMMARY_ORDER = ("authors", "tags", "assets", "posts", "pages")
+
+
+def counted(count: int, plural: str) -> str:
+    """A count and its noun, singular for one: `1 revision`, `2 revisions`."""
+    return f"{count} {plural.removesuffix('s') if count == 1 else plural}"
 
 
 class ImportProgress(Protocol):

@@ -77,7 +77,26 @@ async def test_import_adds_the_document_and_reports_counts(
 ) -> None:
     assert await run("import", str(write_document(tmp_path, small_document()))) == 0
     assert (await row_counts(engine))["posts"] == 4
-    assert capsys.readouterr().out == "Imported 2 authors, 2 tags, 1 assets, 4 posts, 3 pages.\n"
+    assert capsys.readouterr().out == "Imported 2 authors, 2 tags, 1 asset, 4 posts, 3 pages.\n"
+
+
+async def test_import_and_export_say_one_revision_in_the_singular(
+    tmp_path: Path, capsys: Capture
+) -> None:
+    document = small_document()
+    document["revisions"] = [
+        {"type": "Tag", "key": {"slug": "python"}, "version": 1, "action": "create",
+         "tokenName": None, "createdAt": "2024-01-01T00:00:00+00:00",
+         "entry": document["tags"][0]},
+    ]  # fmt: skip
+    assert await run("import", str(write_document(tmp_path, document))) == 0
+    target = tmp_path / "out.json"
+    assert await run("export", "--revisions", str(target)) == 0
+    counts = "2 authors, 2 tags, 1 asset, 4 posts, 3 pages, 1 revision"
+    assert capsys.readouterr().out.splitlines() == [
+        f"Imported {counts}.",
+        f"Exported {counts} to {target}.",
+    ]
 
 
 async def test_import_reads_standard_input_for_a_dash(
@@ -139,6 +158,39 @@ async def test_import_of_a_bad_document_names_entry_and_field_and_writes_nothing
     assert (
         line == 'masthead import: posts[3] (slug "weekly-notes"): author: unknown author "nobody"'
     )
+    assert sum((await row_counts(engine)).values()) == 0
+
+
+def _three_unknown_authors() -> dict[str, Any]:
+    document = small_document()
+    for post, author in zip(document["posts"][:3], ("anna", "ben", "carl"), strict=True):
+        post["author"] = author
+    return document
+
+
+async def test_import_of_a_document_with_many_problems_names_the_first_and_counts_the_rest(
+    engine: AsyncEngine, tmp_path: Path, capsys: Capture
+) -> None:
+    assert await run("import", str(write_document(tmp_path, _three_unknown_authors()))) == 1
+    assert one_line_error(capsys, "import") == (
+        'masthead import: posts[0] (slug "first-post"): author: unknown author "anna" '
+        "(and 2 more problems: --all-errors lists every one)"
+    )
+    assert sum((await row_counts(engine)).values()) == 0
+
+
+async def test_import_with_all_errors_prints_every_problem_on_a_line_of_its_own(
+    engine: AsyncEngine, tmp_path: Path, capsys: Capture
+) -> None:
+    path = write_document(tmp_path, _three_unknown_authors())
+    assert await run("import", "--all-errors", str(path)) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f'masthead import: posts[{index}] (slug "{slug}"): author: unknown author "{name}"'
+        for index, slug, name in ((0, "first-post", "anna"), (1, "second-post", "ben"),
+                                  (2, "third-post", "carl"))
+    ]  # fmt: skip
+    assert captured.out == ""
     assert sum((await row_counts(engine)).values()) == 0
 
 
