@@ -1,4 +1,4 @@
-"""The six example queries (SPEC section 8) of `graphiql.examples` as GraphQL POST bodies."""
+"""The six example queries of `graphiql.examples` as GraphQL POST bodies."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`masthead import FILE` and `masthead export [FILE]`: the JSON document of SPEC section 9."""
+"""`masthead import FILE` and `masthead export [FILE]`: all content as one JSON document."""
 
 from __future__ import annotations
 

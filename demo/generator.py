@@ -1,4 +1,4 @@
-"""Build a realistic, varied import document (SPEC section 9) deterministically from a seed."""
+"""Build a realistic, varied import document deterministically from a seed."""
 
 from __future__ import annotations
 

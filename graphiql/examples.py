@@ -1,4 +1,4 @@
-"""GraphiQL's examples: SPEC section 8's six queries, then the management mutations."""
+"""GraphiQL's tabs: the example queries home, post, tag, authors, filtered, search; then writes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Import and export of all content as one JSON document (SPEC section 9)."""
+"""Import and export of all content as one JSON document."""
 
 from masthead.interchange.errors import InterchangeError
 from masthead.interchange.export import export_document

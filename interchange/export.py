@@ -1,4 +1,4 @@
-"""Export all content as one document (SPEC section 9), in a handful of statements."""
+"""Export all content as one document, in a handful of statements."""
 
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ def _page(path: str, title: str) -> dict[str, Any]:
 
 
 def small_document() -> dict[str, Any]:
-    """A valid document in the shape of SPEC section 9; `posts[3]` is "weekly-notes"."""
+    """A valid import document with every section; `posts[3]` is "weekly-notes"."""
     author = {"bio": "Writes.", "avatar": "cover-1.webp", "website": "https://knuth.example.com"}
     return {
         "version": 1,

@@ -1,4 +1,4 @@
-"""The six example queries of SPEC section 8 (GraphiQL tabs, benchmark) run on demo content."""
+"""The six example queries (home, post, tag, authors, filtered, search) run on demo content."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Import and export of the SPEC section 9 document: round trips, bulk writes, refusals."""
+"""Import and export of the content document: round trips, bulk writes, refusals."""
 
 from __future__ import annotations
 

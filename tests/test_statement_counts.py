@@ -1,5 +1,5 @@
-"""The six example queries of SPEC §8, exactly as GraphiQL and the benchmark send them,
-issue as many SQL statements at page size 5 as at 50."""
+"""The six example queries (home, post, tag, authors, filtered, search), exactly as GraphiQL
+and the benchmark send them, issue as many SQL statements at page size 5 as at 50."""
 
 from __future__ import annotations
 

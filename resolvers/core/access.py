@@ -1,4 +1,4 @@
-"""Who may do what: the roles of SPEC section 4, checked before any write."""
+"""Who may do what: the token roles (preview, author, editor, admin), checked before any write."""
 
 from __future__ import annotations
 
