@@ -129,16 +129,23 @@ async def outage_behind(errors: Iterable[BaseException], engine: AsyncEngine) ->
     A missing table or column is an outage only while the schema is behind: with the
     schema current it is a bug, and stays an internal error.
     """
-    kinds = {_kind(error) for error in errors}
+    kinds = {_kind(error): error for error in errors}
     if Outage.DATABASE_UNAVAILABLE in kinds:
         outage: Outage | None = Outage.DATABASE_UNAVAILABLE
     elif Outage.MIGRATIONS_PENDING in kinds:
         outage = await _migrations_pending(engine)
     else:
         return None
-    if outage is not None:
-        logger.warning("answering 503: %s", outage.message)
+    if outage is not None:  # the answer hides the cause; the operator reads it here
+        cause = kinds.get(outage) or next(iter(kinds.values()))
+        logger.warning("answering 503 %s: %s", outage.value, _first_line(cause))
     return outage
+
+
+def _first_line(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else ''}"
 
 
 def unavailable_response(outage: Outage) -> JSONResponse:
