@@ -23,7 +23,7 @@ RGB = tuple[int, int, int]
 FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 # Fast settings: flat artwork compresses well even at low effort.
 SAVE_OPTIONS: dict[str, dict[str, object]] = {
-    "png": {"compress_level": 6},
+    "png": {"compress_level": 3},
     "jpeg": {"quality": 85},
     "webp": {"lossless": True, "method": 0, "quality": 0},
 }
