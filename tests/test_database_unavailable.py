@@ -14,12 +14,10 @@ import os
 import subprocess
 import sys
 import threading
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -349,22 +347,15 @@ async def test_a_mutation_cut_off_before_its_commit_writes_nothing(
 
 
 @pytest.fixture
-async def empty_database_url(tmp_path: Path) -> AsyncIterator[str]:
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """A database no migration ever ran on: an empty SQLite file, or a new PostgreSQL one."""
     if backends.BACKEND == "sqlite":
         path = tmp_path / "empty.db"
         path.touch()
         yield f"sqlite+aiosqlite:///{path}"
         return
-    name = f"masthead_test_{uuid.uuid4().hex[:12]}"
-    admin_dsn = backends.POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield backends.POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    with backends.empty_postgres_database() as url:
+        yield url
 
 
 async def test_a_database_never_migrated_answers_503_until_it_is(
