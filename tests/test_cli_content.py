@@ -23,9 +23,13 @@ Capture = pytest.CaptureFixture[str]
 
 
 @pytest.fixture(autouse=True)
-def command_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Commands read `MASTHEAD_DATABASE_URL`: point it at this test's database."""
+def command_database(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Commands read `MASTHEAD_DATABASE_URL` and `MASTHEAD_MEDIA_DIR`: point them at this
+    test's database and folder (the seed writes media files)."""
     monkeypatch.setenv("MASTHEAD_DATABASE_URL", database_url)
+    monkeypatch.setenv("MASTHEAD_MEDIA_DIR", str(tmp_path / "media"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -20,6 +20,17 @@ from tests.processes import free_port, serving
 
 WELCOME_TITLE = "Welcome to Masthead"  # the demo seed's newest post
 BROWSER_TIMEOUT_MS = 15_000
+# In the page: the HTTP status of every cover image of the latest posts.
+COVER_STATUSES = """async () => {
+  const answer = await fetch("/graphql", {
+    method: "POST",
+    headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({query: "{ posts(first: 10) { nodes { coverImage { url } } } }"}),
+  });
+  const posts = (await answer.json()).data.posts.nodes;
+  const urls = posts.filter((post) => post.coverImage).map((post) => post.coverImage.url);
+  return Promise.all(urls.map(async (url) => (await fetch(url)).status));
+}"""
 
 
 def _wheel_names(installed: Installed) -> set[str]:
@@ -129,4 +140,16 @@ def test_installed_masthead_serves_graphiql_with_the_network_cut_off(
     result = page.locator(".result-window").inner_text()
     assert WELCOME_TITLE in result
     assert '"errors"' not in result
+    assert elsewhere == []
+
+
+def test_installed_masthead_serves_the_demo_images_it_seeded(
+    offline_page: tuple[Page, list[str]],
+) -> None:
+    page, elsewhere = offline_page
+
+    statuses = page.evaluate(COVER_STATUSES)
+
+    assert statuses
+    assert set(statuses) == {200}
     assert elsewhere == []
