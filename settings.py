@@ -121,6 +121,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_body_chars: int = Field(default=500_000, ge=1)
     response_cache_entries: int = Field(default=1000, ge=0)
+    # Request limits, checked before anything runs (edge/document_checks.py): bytes of a
+    # JSON body; a document's field depth, aliases, tokens, directives on one field; the
+    # operations of a JSON array body (0: batching off).
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1)
+    max_query_depth: int = Field(default=20, ge=1)
+    max_aliases: int = Field(default=30, ge=0)
+    max_tokens: int = Field(default=2000, ge=1)
+    max_directives_per_field: int = Field(default=5, ge=0)
+    batch_max_operations: int = Field(default=0, ge=0)
 
 
 def _expected(error: Any) -> str:

@@ -1,13 +1,16 @@
-"""Error JSON with `extensions.code`, and masking of internal errors in production."""
+"""Error JSON with `extensions.code`, masking of internal errors, and refusals before execution."""
 
 from __future__ import annotations
 
 from graphql import GraphQLError
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import JSONResponse, Response
 
 from masthead.schema.core.errors import INTERNAL, error_code
 
 MASKED_MESSAGE = "Internal server error"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 def format_error(error: GraphQLError, *, mask_internal: bool) -> dict[str, object]:
@@ -24,12 +27,47 @@ def format_error(error: GraphQLError, *, mask_internal: bool) -> dict[str, objec
     return formatted
 
 
-def request_error(reason: str, code: str | None = None) -> dict[str, object]:
+def accepts_graphql_response(accept: str) -> bool:
+    """Whether a client's `Accept` names the GraphQL-over-HTTP media type."""
+    return GRAPHQL_RESPONSE in accept
+
+
+def request_error(
+    reason: str, code: str | None = None, *, with_data: bool = True
+) -> dict[str, object]:
     """The GraphQL error body for a request refused before execution.
 
     Unless `code` says otherwise, an unknown or disallowed operation does not validate;
     anything else (an unreadable body, a wrong content type or method) is bad input.
+    `application/graphql-response+json` answers leave out `data` (`with_data=False`):
+    nothing ran.
     """
     if code is None:
         code = "GRAPHQL_VALIDATION_FAILED" if "operation" in reason.lower() else "BAD_USER_INPUT"
-    return {"data": None, "errors": [{"message": reason, "extensions": {"code": code}}]}
+    errors = [{"message": reason, "extensions": {"code": code}}]
+    return {"data": None, "errors": errors} if with_data else {"errors": errors}
+
+
+class Refused(Exception):
+    """A request refused before execution, with its HTTP status and GraphQL error code.
+
+    A refused `document` is a GraphQL request error, answered like a parse or validation
+    error: 200 with `data: null` in `application/json`, `status` (400) in
+    `application/graphql-response+json`, as GraphQL over HTTP asks.
+    """
+
+    def __init__(self, status: int, code: str, message: str, *, document: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.document = document
+
+    def response(self, accept: str) -> Response:
+        """The refusal in the media type the client accepts."""
+        graphql_response = accepts_graphql_response(accept)
+        status = 200 if self.document and not graphql_response else self.status
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None  # noqa: PLR2004
+        body = request_error(self.message, self.code, with_data=not graphql_response)
+        media_type = GRAPHQL_RESPONSE if graphql_response else "application/json"
+        return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)

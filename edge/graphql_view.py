@@ -7,16 +7,25 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
-from masthead.edge.errors import MASKED_MESSAGE, format_error, request_error
+from masthead.edge.body_limit import body_limited
+from masthead.edge.document_checks import DocumentChecks
+from masthead.edge.errors import (
+    MASKED_MESSAGE,
+    PAYLOAD_TOO_LARGE,
+    Refused,
+    format_error,
+    request_error,
+)
 from masthead.edge.http_caching import with_cache_headers
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
@@ -31,16 +40,7 @@ from masthead.settings import Settings
 
 # Room for the multipart envelope (operations, map, part headers) around an upload.
 MULTIPART_OVERHEAD = 64 * 1024
-
-
-class Refused(Exception):
-    """A request refused before execution, with its HTTP status and GraphQL error code."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+BATCH_LIMIT_EXCEEDED = "BATCH_LIMIT_EXCEEDED"
 
 
 class GraphQLView(GraphQL[ReadContext, None]):
@@ -58,6 +58,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         self.clock = clock
         entries = settings.response_cache_entries
         self.cache = ResponseCache(entries) if entries > 0 else None
+        self.checks = DocumentChecks(settings, self.schema)
         base = settings.public_base_url.rstrip("/")
         self.media_base_url = f"{base}{settings.media_url_path}"
         self.graphiql_page = render_page(endpoint="/graphql", examples=graphiql_examples())
@@ -73,7 +74,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            self._check_multipart(request)
+            request = Request(scope=scope, receive=self._within_body_limit(request, receive))
             response = await self._answer(request)
         except HTTPException as refusal:
             body = request_error(refusal.reason)
@@ -83,9 +84,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
             else:
                 response = JSONResponse(body, status_code=refusal.status_code)
         except Refused as refusal:
-            body = request_error(refusal.message, refusal.code)
-            headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None  # noqa: PLR2004
-            response = JSONResponse(body, status_code=refusal.status, headers=headers)
+            response = refusal.response(request.headers.get("accept", ""))
         except DatabaseUnavailable as unavailable:
             response = unavailable_response(unavailable.outage)
         except Exception as error:  # noqa: BLE001 - every answer is GraphQL JSON, even a crash
@@ -121,21 +120,27 @@ class GraphQLView(GraphQL[ReadContext, None]):
             self.cache.put(key, answer)
         return response
 
-    def _check_multipart(self, request: Request) -> None:
-        """Multipart bodies carry uploads: only with a token, and within the upload limit.
+    def _within_body_limit(self, request: Request, receive: Receive) -> Receive:
+        """The body's `receive`, held to the upload limit (multipart) or the request limit.
 
+        A declared `Content-Length` above the limit is refused before reading; a body
+        without one is refused as soon as it passes the limit.
         A browser sends a multipart form cross-site without asking first, but never with an
         `Authorization` header: requiring one keeps uploads safe from forged requests (CSRF).
         """
-        if not request.headers.get("content-type", "").startswith("multipart/"):
-            return
-        if "authorization" not in request.headers:
-            message = "multipart requests (uploads) need `Authorization: Bearer <token>`"
-            raise Refused(401, "UNAUTHENTICATED", message)
-        limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
-        if int(request.headers.get("content-length") or 0) > limit:
-            message = f"the request body is larger than the upload limit of {limit} bytes"
-            raise Refused(413, "PAYLOAD_TOO_LARGE", message)
+        if request.headers.get("content-type", "").startswith("multipart/"):
+            if "authorization" not in request.headers:
+                message = "multipart requests (uploads) need `Authorization: Bearer <token>`"
+                raise Refused(401, "UNAUTHENTICATED", message)
+            limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
+            what = "the upload limit"
+        else:
+            limit, what = self.settings.max_request_bytes, "the limit"
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            message = f"the request body of {int(declared)} bytes exceeds {what} of {limit} bytes"
+            raise Refused(413, PAYLOAD_TOO_LARGE, message)
+        return body_limited(receive, limit, what)
 
     async def _viewer(self, request: Request | WebSocket) -> Viewer:
         header = request.headers.get("authorization")
@@ -157,14 +162,77 @@ class GraphQLView(GraphQL[ReadContext, None]):
         response: Response | WebSocket,
     ) -> ReadContext:
         """The request's viewer, clock and database access."""
+        return self._read_context(request.app.state.engine, await self._viewer(request))
+
+    def _read_context(self, engine: AsyncEngine, viewer: Viewer) -> ReadContext:
         return ReadContext(
-            request.app.state.engine,
-            viewer=await self._viewer(request),
+            engine,
+            viewer=viewer,
             now=self.clock(),
             default_locale=self.settings.default_locale,
             media_base_url=self.media_base_url,
             settings=self.settings,
         )
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request's operations, each document held to the limits before any runs."""
+        data = await super().parse_http_body(request)
+        for operation in data if isinstance(data, list) else [data]:
+            if isinstance(operation.query, str):
+                refusal = self.checks.verdict(operation.query).refusal
+                if refusal is not None:
+                    raise Refused(400, refusal.code, refusal.message, document=True)
+        return data
+
+    def _validate_batch_request(
+        self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
+    ) -> None:
+        """A JSON array body: refused while batching is off, else held to its limit.
+
+        Replaces Strawberry's own check, which reads a schema option Masthead does not set.
+        """
+        limit = self.settings.batch_max_operations
+        if limit == 0:
+            message = "batching is off: send one operation per request"
+            raise Refused(400, BATCH_LIMIT_EXCEEDED, message)
+        if len(request_data) > limit:
+            message = f"a batch of {len(request_data)} operations exceeds the limit of {limit}"
+            raise Refused(400, BATCH_LIMIT_EXCEEDED, message)
+        if not request_data or not all(isinstance(each, dict) for each in request_data):
+            message = "a batch must be a JSON array of one or more operations (objects)"
+            raise Refused(400, "BAD_USER_INPUT", message)
+
+    async def execute_operation(  # noqa: PLR0913
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: ReadContext,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """A batch runs one operation after another, each with a context of its own.
+
+        A context holds one connection, closed when its operation ends: operations sharing
+        one, run together as Strawberry would, would close it under each other.
+        """
+        if not isinstance(request_data, list):
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+        return [
+            await self.execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=self._read_context(context.engine, context.viewer),
+                root_value=root_value,
+                request_data=operation,
+            )
+            for operation in request_data
+        ]
 
     async def _raise_outage(self, request: Request, result: ExecutionResult) -> None:
         originals = [e.original_error for e in result.errors or () if e.original_error]
@@ -193,7 +261,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         """
         response: GraphQLHTTPResponse = {"data": result.data}
         if isinstance(request, Request):
-            request.state.cacheable = not result.errors
+            # A batch is kept only if every one of its answers is.
+            request.state.cacheable = (
+                getattr(request.state, "cacheable", True) and not result.errors
+            )
             await self._raise_outage(request, result)
         if result.errors:
             mask = self.settings.env == "production"
