@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, ge=1)
     max_directives_per_field: int = Field(default=5, ge=0)
     batch_max_operations: int = Field(default=0, ge=0)
+    # Breadth of one `where` argument: AND/OR/NOT items and relation filters, `in` values.
+    max_where_branches: int = Field(default=100, ge=1)
+    max_where_list_values: int = Field(default=100, ge=1)
 
 
 def _expected(error: Any) -> str:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 from strawberry.dataloader import DataLoader
 
 from masthead.models import Asset
-from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import Listing
+from masthead.resolvers.core.listing import Listing, unlocalized
 from masthead.resolvers.core.loaders import rows_by_key
 from masthead.resolvers.core.pagination import SortKey, parse_datetime
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec
@@ -30,12 +30,13 @@ ASSET_COLUMNS = (
 )
 
 
-def asset_visibility(_ctx: ReadContext, _locale: str | None) -> Sequence[ColumnElement[bool]]:
-    """Every asset is public: the files themselves are served to anyone with the URL."""
-    return ()
+def asset_visibility(_viewer: Viewer, _now: datetime) -> ColumnElement[bool]:
+    """THE rule for assets: every asset is public (its file is served to anyone with the URL)."""
+    return true()
 
 
 ASSET_FILTERS = FilterSpec(
+    visibility=asset_visibility,
     columns={
         "id": ColumnFilter(assets.c.id, lambda value: decode_id(value, "Asset")),
         "filename": ColumnFilter(assets.c.filename),
@@ -44,7 +45,7 @@ ASSET_FILTERS = FilterSpec(
         "width": ColumnFilter(assets.c.width),
         "height": ColumnFilter(assets.c.height),
         "created_at": ColumnFilter(assets.c.created_at),
-    }
+    },
 )
 
 ASSET_LISTING = Listing(
@@ -59,7 +60,7 @@ ASSET_LISTING = Listing(
     },
     primary_key=SortKey("pk", assets.c.id, descending=True),
     default_order=("CREATED_AT_DESC",),
-    scope=asset_visibility,
+    scope=unlocalized(asset_visibility),
 )
 
 

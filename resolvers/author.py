@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 from strawberry.dataloader import DataLoader
 
 from masthead.models import Author
-from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import Listing
+from masthead.resolvers.core.listing import Listing, unlocalized
 from masthead.resolvers.core.loaders import rows_by_key
 from masthead.resolvers.core.pagination import SortKey, parse_datetime
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec
@@ -30,12 +30,13 @@ AUTHOR_COLUMNS = (
 )
 
 
-def author_visibility(_ctx: ReadContext, _locale: str | None) -> Sequence[ColumnElement[bool]]:
-    """Authors carry no status: every author is visible (their posts keep their own rule)."""
-    return ()
+def author_visibility(_viewer: Viewer, _now: datetime) -> ColumnElement[bool]:
+    """THE rule for authors: they carry no status, so all are visible (not so their posts)."""
+    return true()
 
 
 AUTHOR_FILTERS = FilterSpec(
+    visibility=author_visibility,
     columns={
         "id": ColumnFilter(authors.c.id, lambda value: decode_id(value, "Author")),
         "slug": ColumnFilter(authors.c.slug),
@@ -43,7 +44,7 @@ AUTHOR_FILTERS = FilterSpec(
         "bio": ColumnFilter(authors.c.bio),
         "website": ColumnFilter(authors.c.website),
         "created_at": ColumnFilter(authors.c.created_at),
-    }
+    },
 )
 
 AUTHOR_LISTING = Listing(
@@ -59,7 +60,7 @@ AUTHOR_LISTING = Listing(
     },
     primary_key=SortKey("pk", authors.c.id),
     default_order=("NAME_ASC",),
-    scope=author_visibility,
+    scope=unlocalized(author_visibility),
 )
 
 

@@ -56,6 +56,7 @@ def _page_filters() -> FilterSpec:
 
 
 PAGE_FILTERS = FilterSpec(
+    visibility=page_visibility,
     columns={
         "id": ColumnFilter(pages.c.id, lambda value: decode_id(value, "Page")),
         "path": ColumnFilter(pages.c.path),

@@ -68,6 +68,7 @@ def post_scope(ctx: ReadContext, locale: str | None) -> Sequence[ColumnElement[b
 
 
 POST_FILTERS = FilterSpec(
+    visibility=post_visibility,
     columns={
         "id": ColumnFilter(posts.c.id, lambda value: decode_id(value, "Post")),
         "slug": ColumnFilter(posts.c.slug),

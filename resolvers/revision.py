@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, true
 
 from masthead.models import Revision, table_of
 from masthead.resolvers.core.access import REVISION_READERS, require_owner, require_role
@@ -34,7 +34,8 @@ def revision_listing(entity_type: str) -> tuple[Listing, Children]:
         name=f"{entity_type}.revisions",
         table=revisions,
         columns=REVISION_COLUMNS,
-        filters=FilterSpec(columns={}),
+        # Only readers allowed by role list revisions, and nothing filters them by relation.
+        filters=FilterSpec(columns={}, visibility=lambda _viewer, _now: true()),
         orderings={"VERSION_DESC": SortKey("version", revisions.c.version, descending=True)},
         primary_key=SortKey("pk", revisions.c.id, descending=True),
         default_order=("VERSION_DESC",),

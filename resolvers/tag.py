@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, select, true
 from strawberry.dataloader import DataLoader
 
 from masthead.models import PostTag, Tag
-from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import Listing
+from masthead.resolvers.core.listing import Listing, unlocalized
 from masthead.resolvers.core.loaders import row_lists_by_key, rows_by_key
 from masthead.resolvers.core.pagination import SortKey, parse_datetime
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec
@@ -29,19 +29,20 @@ TAG_COLUMNS = (
 )
 
 
-def tag_visibility(_ctx: ReadContext, _locale: str | None) -> Sequence[ColumnElement[bool]]:
-    """Tags carry no status: every tag is visible (its posts keep their own rule)."""
-    return ()
+def tag_visibility(_viewer: Viewer, _now: datetime) -> ColumnElement[bool]:
+    """THE rule for tags: they carry no status, so all are visible (not so their posts)."""
+    return true()
 
 
 TAG_FILTERS = FilterSpec(
+    visibility=tag_visibility,
     columns={
         "id": ColumnFilter(tags.c.id, lambda value: decode_id(value, "Tag")),
         "slug": ColumnFilter(tags.c.slug),
         "name": ColumnFilter(tags.c.name),
         "description": ColumnFilter(tags.c.description),
         "created_at": ColumnFilter(tags.c.created_at),
-    }
+    },
 )
 
 TAG_LISTING = Listing(
@@ -57,7 +58,7 @@ TAG_LISTING = Listing(
     },
     primary_key=SortKey("pk", tags.c.id),
     default_order=("NAME_ASC",),
-    scope=tag_visibility,
+    scope=unlocalized(tag_visibility),
 )
 
 

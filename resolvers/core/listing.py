@@ -23,9 +23,14 @@ from masthead.resolvers.core.pagination import (
     page_result,
     page_statement,
 )
-from masthead.resolvers.core.where import FilterSpec, compile_where
+from masthead.resolvers.core.where import FilterSpec, Visibility, compile_where
 
 Scope = Callable[[ReadContext, str | None], Sequence[ColumnElement[bool]]]
+
+
+def unlocalized(visibility: Visibility) -> Scope:
+    """The scope of a type without locales: the rows its visibility rule shows the viewer."""
+    return lambda ctx, _locale: (visibility(ctx.viewer, ctx.now),)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def _plan(listing: Listing, args: ListArgs) -> tuple[Ordering, PageRequest]:
 
 
 def _conditions(ctx: ReadContext, listing: Listing, args: ListArgs) -> list[ColumnElement[bool]]:
-    return [*listing.scope(ctx, args.locale), compile_where(args.where, listing.filters)]
+    return [*listing.scope(ctx, args.locale), compile_where(args.where, listing.filters, ctx)]
 
 
 async def list_page(ctx: ReadContext, listing: Listing, args: ListArgs) -> ListPage:
