@@ -101,6 +101,26 @@ def port_number(port: int) -> int:
     return port
 
 
+def network_list(value: str) -> str:
+    """`10.0.0.1, 192.168.0.0/16`: addresses or networks, comma-separated."""
+    for entry in (part.strip() for part in value.split(",")):
+        if entry:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                msg = f"must be IP addresses or networks, comma-separated (got {entry!r})"
+                raise ValueError(msg) from None
+    return value
+
+
+def redis_address(value: str) -> str:
+    """`redis://[:PASSWORD@]HOST[:PORT][/DB]` (or `rediss://`), or empty for none."""
+    if value and not re.match(r"(async\+)?rediss?://", value):
+        msg = f"must be redis://HOST[:PORT][/DB] or rediss://... (got {_masked(value)!r})"
+        raise ValueError(msg)
+    return value
+
+
 class Settings(BaseSettings):
     """Every setting Masthead reads; each maps to `MASTHEAD_<NAME>`."""
 
@@ -133,6 +153,15 @@ class Settings(BaseSettings):
     # Breadth of one `where` argument: AND/OR/NOT items and relation filters, `in` values.
     max_where_branches: int = Field(default=100, ge=1)
     max_where_list_values: int = Field(default=100, ge=1)
+    # Rate limits: cost points a caller may spend per window (0: no limit), per client
+    # address without a token and per token with one; the proxies whose X-Forwarded-For
+    # names the client; Redis shares the budgets between processes when set.
+    rate_limit_points: int = Field(default=100_000, ge=0)
+    rate_limit_token_points: int = Field(default=500_000, ge=0)
+    rate_limit_window_s: int = Field(default=60, ge=1)
+    trusted_proxies: Annotated[str, AfterValidator(network_list)] = ""
+    redis_url: Annotated[str, AfterValidator(redis_address)] = ""
+    redis_prefix: str = "masthead"
 
 
 def _expected(error: Any) -> str:

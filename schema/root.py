@@ -49,7 +49,7 @@ NODE_TYPES: dict[str, tuple[NodeLoader, type[Any]]] = {
 
 async def _node(info: Info, global_id: str) -> Node | None:
     type_name, pk = decode_any_id(global_id)
-    if type_name not in NODE_TYPES:
+    if type_name not in NODE_TYPES or pk is None:
         return None
     load, cls = NODE_TYPES[type_name]
     node: Node | None = from_optional_row(cls, await load(info.context, pk))
