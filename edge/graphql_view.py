@@ -106,6 +106,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         key = None if self.cache is None else await self.cache.key(request)
         if self.cache is None or key is None:
             return await self.run(request)
+        await self._check_before_cache(request)
         engine = request.app.state.engine
         now = self.clock()
         generation = await content_generation(engine)
@@ -180,11 +181,34 @@ class GraphQLView(GraphQL[ReadContext, None]):
         """The request's operations, each document held to the limits before any runs."""
         data = await super().parse_http_body(request)
         for operation in data if isinstance(data, list) else [data]:
-            if isinstance(operation.query, str):
-                refusal = self.checks.verdict(operation.query).refusal
-                if refusal is not None:
-                    raise Refused(400, refusal.code, refusal.message, document=True)
+            self._check_document(operation.query)
         return data
+
+    def _check_document(self, query: object) -> None:
+        """Refuse a document over a limit (one lookup once its verdict is known)."""
+        if isinstance(query, str):
+            refusal = self.checks.verdict(query).refusal
+            if refusal is not None:
+                raise Refused(400, refusal.code, refusal.message, document=True)
+
+    async def _check_before_cache(self, request: Request) -> None:
+        """The limits, checked before the response cache asks the database for its position.
+
+        A refused request then costs no statement; a body that does not parse is left to
+        the view, which says why.
+        """
+        if request.method == "GET":
+            self._check_document(request.query_params.get("query"))
+            return
+        try:
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return
+        if isinstance(data, list):
+            self._validate_batch_request(data, "http")
+        for operation in data if isinstance(data, list) else [data]:
+            if isinstance(operation, dict):
+                self._check_document(operation.get("query"))
 
     def _validate_batch_request(
         self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol

@@ -210,6 +210,23 @@ async def test_a_document_sent_by_get_is_checked_too(
     assert StatementTally.total == before
 
 
+@pytest.mark.parametrize("body", [{"query": aliased(31)}, [{"query": "{ __typename }"}]])
+async def test_a_refusal_costs_no_statement_with_the_response_cache_on(
+    limited: Any, content: None, body: object
+) -> None:
+    client = limited(response_cache_entries=1000)
+    _, lookup = await post(client, {"query": "{ __typename }"})
+    assert lookup > 0  # the cache asks the database for its position first
+
+    response, statements = await post(client, body)
+
+    assert response.json()["errors"][0]["extensions"]["code"] in {
+        "TOO_MANY_ALIASES",
+        "BATCH_LIMIT_EXCEEDED",
+    }
+    assert statements == 0
+
+
 async def test_a_batch_is_refused_while_batching_is_off(
     client: httpx.AsyncClient, content: None
 ) -> None:
