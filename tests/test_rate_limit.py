@@ -3,7 +3,6 @@ one budget shared through Redis, and a Redis that does not answer."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import uuid
@@ -16,6 +15,7 @@ from masthead.edge.rate_limit import BACKEND_ERRORS, RateLimiter, client_address
 from masthead.settings import Settings
 from tests.backends import BACKEND
 from tests.processes import free_port
+from tests.redis_probe import probe
 
 REDIS_URL = os.environ.get("MASTHEAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PROXIES = parse_networks("10.0.0.0/8, 192.168.1.1")
@@ -35,23 +35,12 @@ def limiter() -> Iterator[Callable[..., RateLimiter]]:
         each.close()
 
 
-async def redis_reachable() -> bool:
-    pool: ConnectionPool = ConnectionPool.from_url(REDIS_URL)
-    try:
-        async with asyncio.timeout(3):
-            return bool(await Redis(connection_pool=pool).ping())
-    except Exception:  # noqa: BLE001 - any failure means not reachable
-        return False
-    finally:
-        pool.disconnect()
-
-
 @pytest.fixture
 async def redis_prefix() -> AsyncIterator[str]:
     """A key prefix of this test's own on the machine's Redis, its keys deleted afterwards."""
     if BACKEND == "postgresql":
         pytest.skip("rate limits do not depend on the database: they run in the sqlite pass")
-    if not await redis_reachable():
+    if not await probe(REDIS_URL):
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis is not reachable at {REDIS_URL} and CI requires it")
         pytest.skip(f"Redis is not reachable at {REDIS_URL} (set MASTHEAD_TEST_REDIS_URL)")
