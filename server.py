@@ -34,11 +34,16 @@ def create_app(
     """
     settings = settings or get_settings()
     engine = engine or create_engine(settings, must_exist=True)
+    graphiql = _switched_on(settings.graphiql, settings)
+    schema = build_schema(
+        introspection=_switched_on(settings.introspection, settings),
+        field_suggestions=_switched_on(settings.field_suggestions, settings),
+    )
     view = GraphQLView(
-        build_schema(),
+        schema,
         settings=settings,
         clock=clock,
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if graphiql else None,
         multipart_uploads_enabled=True,
     )
 
@@ -57,7 +62,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             media_route(settings.media_url_path, settings.media_dir),
-            *graphiql_routes(),
+            *(graphiql_routes() if graphiql else ()),
         ],
         middleware=[Middleware(MetricsMiddleware)],
         lifespan=lifespan,
@@ -65,3 +70,8 @@ def create_app(
     app.state.engine = engine
     app.state.settings = settings
     return app
+
+
+def _switched_on(value: bool | None, settings: Settings) -> bool:
+    """A production switch: as set, or else on in development and off in production."""
+    return value if value is not None else settings.env == "development"

@@ -127,6 +127,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     env: Literal["development", "production"] = "development"
+    # Production switches: unset, each follows `env` (on in development, off in production).
+    introspection: bool | None = None
+    field_suggestions: bool | None = None
+    graphiql: bool | None = None
     database_url: Annotated[str, AfterValidator(async_database_url)] = (
         "sqlite+aiosqlite:///masthead.db"
     )

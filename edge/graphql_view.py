@@ -67,6 +67,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         """GraphiQL with the example queries, every asset served by Masthead itself."""
         return HTMLResponse(self.graphiql_page)
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL switched off: a browser's GET is a GET without a query, not a 404."""
+        return self.graphql_ide is not None and super().should_render_graphql_ide(request)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refusals before execution (bad body, bad token, unknown operation) are errors too."""
         if scope["type"] != "http":

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 
 from masthead.resolvers.asset import asset_by_id
 from masthead.resolvers.author import author_by_id
@@ -24,6 +24,7 @@ from masthead.schema.author.queries import AuthorQueries
 from masthead.schema.author.types import Author
 from masthead.schema.core.context import Info, from_optional_row
 from masthead.schema.core.errors import MastheadSchema
+from masthead.schema.core.exposure import ExposureSchema, validation
 from masthead.schema.core.extensions import OperationLifecycle
 from masthead.schema.core.node import Node
 from masthead.schema.page.mutations import PageMutations
@@ -84,15 +85,16 @@ class Mutation(PostMutations, PageMutations, AuthorMutations, TagMutations, Asse
     """The root mutation type."""
 
 
-def build_schema() -> MastheadSchema:
-    """The executable schema."""
-    return MastheadSchema(
+def build_schema(*, introspection: bool = True, field_suggestions: bool = True) -> MastheadSchema:
+    """The executable schema; production turns introspection and "Did you mean" off."""
+    return ExposureSchema(
         query=Query,
         mutation=Mutation,
         types=[Post, Page, Author, Tag, Asset],
         extensions=[
             OperationLifecycle,
             lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
+            validation(introspection=introspection, field_suggestions=field_suggestions),
         ],
+        field_suggestions=field_suggestions,
     )
