@@ -23,9 +23,11 @@ from masthead.schema.author.mutations import AuthorMutations
 from masthead.schema.author.queries import AuthorQueries
 from masthead.schema.author.types import Author
 from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.directives import ListSize
 from masthead.schema.core.errors import MastheadSchema
 from masthead.schema.core.exposure import ExposureSchema, validation
 from masthead.schema.core.extensions import OperationLifecycle
+from masthead.schema.core.limits import CostLimit
 from masthead.schema.core.node import Node
 from masthead.schema.page.mutations import PageMutations
 from masthead.schema.page.queries import PageQueries
@@ -70,7 +72,10 @@ class Query(PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, S
         """Null when the entry does not exist or is hidden."""
         return await _node(info, id)
 
-    @strawberry.field(description="Visible entries by global ID, in the order given.")
+    @strawberry.field(
+        description="Visible entries by global ID, in the order given.",
+        directives=[ListSize(slicing_arguments=["ids"], require_one_slicing_argument=False)],
+    )
     async def nodes(
         self,
         info: Info,
@@ -93,6 +98,7 @@ def build_schema(*, introspection: bool = True, field_suggestions: bool = True) 
         types=[Post, Page, Author, Tag, Asset],
         extensions=[
             OperationLifecycle,
+            CostLimit,
             lambda: ParserCache(maxsize=1024),
             validation(introspection=introspection, field_suggestions=field_suggestions),
         ],

@@ -157,7 +157,7 @@ def test_the_compose_commands_migrate_and_serve_postgresql_from_the_wheel(
         )
 
     assert url.drivername == "postgresql"
-    assert answer.json() == {"data": {"posts": {"totalCount": 0}}}
+    assert answer.json()["data"] == {"posts": {"totalCount": 0}}
 
 
 def test_compose_migrates_once_before_the_server_starts() -> None:

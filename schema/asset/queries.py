@@ -14,6 +14,7 @@ from masthead.schema.asset.types import Asset
 from masthead.schema.core.arguments import After, First
 from masthead.schema.core.connection import Connection, connection_of
 from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.directives import CONNECTION_SIZE
 
 
 @strawberry.type
@@ -25,7 +26,7 @@ class AssetQueries:
         """Null when no asset has this ID."""
         return from_optional_row(Asset, await asset_by_id(info.context, decode_id(id, "Asset")))
 
-    @strawberry.field(description="Assets, newest first.")
+    @strawberry.field(description="Assets, newest first.", directives=[CONNECTION_SIZE])
     async def assets(
         self,
         info: Info,

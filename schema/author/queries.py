@@ -15,6 +15,7 @@ from masthead.schema.author.types import Author
 from masthead.schema.core.arguments import After, Before, First, Last
 from masthead.schema.core.connection import Connection, connection_of
 from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
 
 
@@ -37,7 +38,10 @@ class AuthorQueries:
             row = await author_by_id(info.context, decode_id(value, "Author"))
         return await with_relations(info, from_optional_row(Author, row))
 
-    @strawberry.field(description="Authors, by name unless `orderBy` says otherwise.")
+    @strawberry.field(
+        description="Authors, by name unless `orderBy` says otherwise.",
+        directives=[CONNECTION_SIZE],
+    )
     async def authors(  # noqa: PLR0913
         self,
         info: Info,

@@ -15,6 +15,7 @@ from masthead.resolvers.post import POST_LISTING, POSTS_OF_AUTHOR
 from masthead.schema.asset.types import Asset, build_asset
 from masthead.schema.core.connection import Connection
 from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.node import Node
 from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
 from masthead.schema.post.types import (
@@ -54,7 +55,10 @@ class Author(Node):
         """Batched by asset id."""
         return prefetched(self, "avatar", lambda: load_relation(info, self, AUTHOR_AVATAR))
 
-    @strawberry.field(description="Visible posts with this main author, paginated per author.")
+    @strawberry.field(
+        description="Visible posts with this main author, paginated per author.",
+        directives=[CONNECTION_SIZE],
+    )
     async def posts(  # noqa: PLR0913
         self,
         info: Info,

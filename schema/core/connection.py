@@ -10,6 +10,7 @@ import strawberry
 from masthead.resolvers.core.listing import ListPage
 from masthead.resolvers.core.pagination import PageResult
 from masthead.schema.core.context import Info
+from masthead.schema.core.directives import COUNT_COST
 from masthead.schema.core.prefetch import node_selections, prefetch
 
 T = TypeVar("T")
@@ -69,7 +70,9 @@ class Connection(Generic[T]):
             end_cursor=page.cursor(rows[-1]) if rows else None,
         )
 
-    @strawberry.field(description="How many entries the whole list has (all pages).")
+    @strawberry.field(
+        description="How many entries the whole list has (all pages).", directives=[COUNT_COST]
+    )
     async def total_count(self) -> int:
         """Counted only when asked for."""
         return await self.listing.count()

@@ -13,6 +13,7 @@ from masthead.resolvers.page import PAGE_LISTING, page_by_id, page_by_path, page
 from masthead.schema.core.arguments import After, Before, First, Last, Locale
 from masthead.schema.core.connection import Connection, connection_of
 from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
 from masthead.schema.page.inputs import PageOrder, PageWhere
 from masthead.schema.page.types import Page
@@ -44,7 +45,10 @@ class PageQueries:
         row = await _page_row(info, key, value, locale)
         return await with_relations(info, from_optional_row(Page, row))
 
-    @strawberry.field(description="Visible pages, in tree order unless `orderBy` says otherwise.")
+    @strawberry.field(
+        description="Visible pages, in tree order unless `orderBy` says otherwise.",
+        directives=[CONNECTION_SIZE],
+    )
     async def pages(  # noqa: PLR0913
         self,
         info: Info,

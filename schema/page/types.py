@@ -21,6 +21,7 @@ from masthead.resolvers.revision import PAGE_REVISIONS
 from masthead.schema.core.arguments import After, First
 from masthead.schema.core.connection import Connection
 from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.directives import CONNECTION_SIZE, LIST_SIZE
 from masthead.schema.core.enums import BodyFormat, ContentStatusEnum
 from masthead.schema.core.node import Node
 from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
@@ -70,17 +71,21 @@ class Page(Node):
         """Batched by id."""
         return prefetched(self, "parent", lambda: load_relation(info, self, PAGE_PARENT))
 
-    @strawberry.field(description="Visible pages directly below this one, by path.")
+    @strawberry.field(
+        description="Visible pages directly below this one, by path.", directives=[LIST_SIZE]
+    )
     def children(self, info: Info) -> list[Page]:
         """Batched by parent id."""
         return prefetched(self, "children", lambda: load_relation(info, self, PAGE_CHILDREN))
 
-    @strawberry.field(description="Visible pages above this one, root first.")
+    @strawberry.field(
+        description="Visible pages above this one, root first.", directives=[LIST_SIZE]
+    )
     async def ancestors(self, info: Info) -> list[Page]:
         """Every proper prefix of the path, in one batched statement."""
         return [from_row(Page, row) for row in await ancestors_of_page(info.context, self)]
 
-    @strawberry.field(description="The other visible locales of this page.")
+    @strawberry.field(description="The other visible locales of this page.", directives=[LIST_SIZE])
     def translations(self, info: Info) -> list[Page]:
         """Same translation group, other locales."""
         return prefetched(
@@ -97,7 +102,10 @@ class Page(Node):
             og_image_id=self.seo_og_image_id,
         )
 
-    @strawberry.field(description="Saved versions, newest first: for editors and admins.")
+    @strawberry.field(
+        description="Saved versions, newest first: for editors and admins.",
+        directives=[CONNECTION_SIZE],
+    )
     async def revisions(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Revision] | None:

@@ -13,6 +13,7 @@ from masthead.resolvers.post import POST_LISTING, post_by_id, post_by_slug, post
 from masthead.schema.core.arguments import After, Before, First, Last, Locale
 from masthead.schema.core.connection import Connection, connection_of
 from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
 from masthead.schema.post.types import OrderBy, Post, Where
 
@@ -43,7 +44,10 @@ class PostQueries:
         row = await _post_row(info, key, value, locale)
         return await with_relations(info, from_optional_row(Post, row))
 
-    @strawberry.field(description="Visible posts, newest first unless `orderBy` says otherwise.")
+    @strawberry.field(
+        description="Visible posts, newest first unless `orderBy` says otherwise.",
+        directives=[CONNECTION_SIZE],
+    )
     async def posts(  # noqa: PLR0913
         self,
         info: Info,

@@ -26,6 +26,7 @@ from masthead.schema.asset.types import Asset, build_asset
 from masthead.schema.core.arguments import After, Before, First, Last, Locale
 from masthead.schema.core.connection import Connection, connection_of
 from masthead.schema.core.context import Info, from_row
+from masthead.schema.core.directives import CONNECTION_SIZE, LIST_SIZE, ListSize
 from masthead.schema.core.enums import BodyFormat, ContentStatusEnum
 from masthead.schema.core.node import Node
 from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
@@ -100,12 +101,12 @@ class Post(Node):
         """Prefetched for the whole page, or loaded in the operation's batch."""
         return prefetched(self, "author", lambda: load_relation(info, self, POST_AUTHOR))
 
-    @strawberry.field(description="Co-authors in the editor's order.")
+    @strawberry.field(description="Co-authors in the editor's order.", directives=[LIST_SIZE])
     def co_authors(self, info: Info) -> list[AuthorType]:
         """Batched through the co-author join table."""
         return prefetched(self, "coAuthors", lambda: load_relation(info, self, POST_CO_AUTHORS))
 
-    @strawberry.field(description="Tags in the editor's order.")
+    @strawberry.field(description="Tags in the editor's order.", directives=[LIST_SIZE])
     def tags(self, info: Info) -> list[TagType]:
         """Batched through the post-tag join table."""
         return prefetched(self, "tags", lambda: load_relation(info, self, POST_TAGS))
@@ -115,7 +116,7 @@ class Post(Node):
         """Batched by asset id."""
         return prefetched(self, "coverImage", lambda: load_relation(info, self, POST_COVER))
 
-    @strawberry.field(description="The other visible locales of this post.")
+    @strawberry.field(description="The other visible locales of this post.", directives=[LIST_SIZE])
     def translations(self, info: Info) -> list[Post]:
         """Same translation group, other locales."""
         return prefetched(
@@ -133,7 +134,8 @@ class Post(Node):
         )
 
     @strawberry.field(
-        description="Saved versions, newest first: for authors of the post, editors and admins."
+        description="Saved versions, newest first: for authors of the post, editors and admins.",
+        directives=[CONNECTION_SIZE],
     )
     async def revisions(
         self, info: Info, first: First = None, after: After = None
@@ -142,7 +144,10 @@ class Post(Node):
         check_revision_reader(info.context.viewer, self.author_id)
         return await revisions_of(info, POST_REVISIONS, self.pk, first, after)
 
-    @strawberry.field(description="Other visible posts, most shared tags first.")
+    @strawberry.field(
+        description="Other visible posts, most shared tags first.",
+        directives=[ListSize(slicing_arguments=["first"], require_one_slicing_argument=False)],
+    )
     async def related(
         self,
         info: Info,

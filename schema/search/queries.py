@@ -9,6 +9,7 @@ import strawberry
 from masthead.resolvers.search import SearchArgs, search
 from masthead.schema.core.arguments import After, First, Locale
 from masthead.schema.core.context import Info
+from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.search.types import (
     SearchableType,
     SearchConnection,
@@ -33,7 +34,8 @@ class SearchQueries:
     """`search`."""
 
     @strawberry.field(
-        description="Full-text search over visible posts, pages, authors and tags, best first."
+        description="Full-text search over visible posts, pages, authors and tags, best first.",
+        directives=[CONNECTION_SIZE],
     )
     async def search(  # noqa: PLR0913
         self,

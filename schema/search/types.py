@@ -16,6 +16,7 @@ from masthead.resolvers.search_text import snippet_html
 from masthead.schema.author.types import Author
 from masthead.schema.core.connection import PageInfo
 from masthead.schema.core.context import Info, from_row
+from masthead.schema.core.directives import COUNT_COST
 from masthead.schema.core.prefetch import node_selections, own_selections, prefetch
 from masthead.schema.page.types import Page
 from masthead.schema.post.types import Post
@@ -89,7 +90,9 @@ class SearchConnection:
             end_cursor=page.cursor(rows[-1]) if rows else None,
         )
 
-    @strawberry.field(description="How many visible entries match (all pages).")
+    @strawberry.field(
+        description="How many visible entries match (all pages).", directives=[COUNT_COST]
+    )
     async def total_count(self) -> int:
         """Counted only when asked for."""
         return await self.listing.count()

@@ -13,6 +13,7 @@ from masthead.resolvers.tag import TAG_LISTING, tag_by_id, tag_by_slug
 from masthead.schema.core.arguments import After, Before, First, Last
 from masthead.schema.core.connection import Connection, connection_of
 from masthead.schema.core.context import Info, from_optional_row, from_row
+from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
 from masthead.schema.tag.inputs import TagOrder, TagWhere
 from masthead.schema.tag.types import Tag
@@ -37,7 +38,9 @@ class TagQueries:
             row = await tag_by_id(info.context, decode_id(value, "Tag"))
         return await with_relations(info, from_optional_row(Tag, row))
 
-    @strawberry.field(description="Tags, by name unless `orderBy` says otherwise.")
+    @strawberry.field(
+        description="Tags, by name unless `orderBy` says otherwise.", directives=[CONNECTION_SIZE]
+    )
     async def tags(  # noqa: PLR0913
         self,
         info: Info,

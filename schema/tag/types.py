@@ -12,6 +12,7 @@ from masthead.resolvers.post import POST_LISTING, POSTS_OF_TAG
 from masthead.resolvers.tag import tag_by_id
 from masthead.schema.core.connection import Connection
 from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.node import Node
 from masthead.schema.post.types import (
     After,
@@ -43,7 +44,10 @@ class Tag(Node):
         """`Tag:<pk>`, encoded."""
         return strawberry.ID(encode_id("Tag", self.pk))
 
-    @strawberry.field(description="Visible posts carrying this tag, paginated per tag.")
+    @strawberry.field(
+        description="Visible posts carrying this tag, paginated per tag.",
+        directives=[CONNECTION_SIZE],
+    )
     async def posts(  # noqa: PLR0913
         self,
         info: Info,
