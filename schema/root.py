@@ -51,7 +51,10 @@ NODE_TYPES: dict[str, tuple[NodeLoader, type[Any]]] = {
 
 
 async def _node(info: Info, global_id: str) -> Node | None:
-    type_name, pk = decode_any_id(global_id)
+    return await _load_node(info, *decode_any_id(global_id))
+
+
+async def _load_node(info: Info, type_name: str, pk: int | None) -> Node | None:
     if type_name not in NODE_TYPES or pk is None:
         return None
     load, cls = NODE_TYPES[type_name]
@@ -81,8 +84,13 @@ class Query(PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, S
         info: Info,
         ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs.")],
     ) -> list[Node | None]:
-        """Null for each missing or hidden entry; loads are batched per type."""
-        return list(await asyncio.gather(*(_node(info, global_id) for global_id in ids)))
+        """Null for each missing or hidden entry; loads are batched per type.
+
+        Every ID is decoded before any load starts: a malformed one refuses the list
+        while no load is left running on the operation's connection.
+        """
+        keys = [decode_any_id(global_id) for global_id in ids]
+        return list(await asyncio.gather(*(_load_node(info, *key) for key in keys)))
 
 
 @strawberry.type(description="Every write of Masthead's management API; needs an API token.")

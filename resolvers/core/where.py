@@ -100,6 +100,16 @@ def _given(value: Any) -> bool:
     return value is not None and type(value).__name__ != "UnsetType"
 
 
+def _holds_nul(filter_input: Any) -> bool:
+    """Whether any text operand holds U+0000, which no PostgreSQL text can (nor take)."""
+    for name in _set_fields(filter_input):
+        value = getattr(filter_input, name)
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and "\x00" in item for item in items):
+            return True
+    return False
+
+
 def _longest_list(filter_input: Any) -> int:
     lists = (getattr(filter_input, name, None) for name in ("in_", "not_in"))
     return max((len(values) for values in lists if isinstance(values, list)), default=0)
@@ -131,6 +141,9 @@ class _Compilation:
     def column(self, filter_input: Any, spec: ColumnFilter) -> ColumnElement[bool]:
         if _longest_list(filter_input) > self.max_list_values:
             msg = f"`in` and `notIn` take at most {self.max_list_values} values"
+            raise BadUserInput(msg)
+        if _holds_nul(filter_input):
+            msg = "text in `where` cannot contain the NUL character (U+0000)"
             raise BadUserInput(msg)
         conditions = []
         for operator in _set_fields(filter_input):
