@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -97,6 +99,52 @@ def _drop_closed_connections(engine: AsyncEngine) -> None:
             raise DisconnectionError(message)
 
 
+class StatementWatch:
+    """The connections one request holds, so that its deadline can stop their statements.
+
+    PostgreSQL stops a statement when the waiting task is cancelled (asyncpg sends a
+    cancel request) and by its own `statement_timeout`; SQLite runs the statement in
+    aiosqlite's thread, which only `sqlite3.Connection.interrupt()` stops.
+    """
+
+    def __init__(self) -> None:
+        self.records: set[Any] = set()
+
+    def interrupt(self) -> None:
+        """Interrupt the SQLite statements running on the request's connections now."""
+        for record in list(self.records):
+            driver = getattr(record.dbapi_connection, "driver_connection", None)
+            connection = getattr(driver, "_connection", None)  # aiosqlite's sqlite3 connection
+            if isinstance(connection, sqlite3.Connection):
+                connection.interrupt()  # thread-safe: the statement fails with "interrupted"
+
+
+# The watch of the request this task (and the tasks it starts) works for.
+STATEMENT_WATCH: ContextVar[StatementWatch | None] = ContextVar("statement_watch", default=None)
+
+
+def _watch_checkouts(engine: AsyncEngine) -> None:
+    """Each checked-out connection joins the watch of the request that borrowed it."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def borrow(_dbapi_connection: object, record: Any, _proxy: object) -> None:
+        watch = STATEMENT_WATCH.get()
+        if watch is not None:
+            watch.records.add(record)
+            record.info["statement_watch"] = watch
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def give_back(_dbapi_connection: object, record: Any) -> None:
+        watch = record.info.pop("statement_watch", None)
+        if watch is not None:
+            watch.records.discard(record)
+
+
+def _statement_timeout(timeout_ms: int) -> dict[str, Any]:
+    """PostgreSQL stops any statement running longer than a request may (0: never)."""
+    return {"server_settings": {"statement_timeout": str(timeout_ms)}} if timeout_ms else {}
+
+
 def is_sqlite(url: str) -> bool:
     """Whether a database URL points at SQLite."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -118,8 +166,15 @@ def create_engine(
         _watch_sqlite_file(engine, must_exist=must_exist)
         backend = "sqlite"
     else:
-        engine = create_async_engine(url, pool_size=settings.pool_size, max_overflow=10)
+        engine = create_async_engine(
+            url,
+            pool_size=settings.pool_size,
+            max_overflow=10,
+            # Serving only: a migration or an import may run longer statements.
+            connect_args=_statement_timeout(settings.request_timeout_ms if must_exist else 0),
+        )
         _drop_closed_connections(engine)
         backend = "postgresql"
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement(backend))
+    _watch_checkouts(engine)
     return engine

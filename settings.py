@@ -160,6 +160,7 @@ class Settings(BaseSettings):
     # The cost of one operation (`@cost`/`@listSize` in the schema), and the time one
     # request may run before its statements are stopped and it answers TIMEOUT (0: none).
     max_cost: int = Field(default=10_000, ge=1)
+    request_timeout_ms: int = Field(default=10_000, ge=0)
     # Rate limits: cost points a caller may spend per window (0: no limit), per client
     # address without a token and per token with one; the proxies whose X-Forwarded-For
     # names the client; Redis shares the budgets between processes when set.

@@ -27,7 +27,7 @@ from masthead.schema.core.directives import ListSize
 from masthead.schema.core.errors import MastheadSchema
 from masthead.schema.core.exposure import ExposureSchema, validation
 from masthead.schema.core.extensions import OperationLifecycle
-from masthead.schema.core.limits import CostLimit
+from masthead.schema.core.limits import CostLimit, RequestTimeout
 from masthead.schema.core.node import Node
 from masthead.schema.page.mutations import PageMutations
 from masthead.schema.page.queries import PageQueries
@@ -107,6 +107,7 @@ def build_schema(*, introspection: bool = True, field_suggestions: bool = True) 
         extensions=[
             OperationLifecycle,
             CostLimit,
+            RequestTimeout,
             lambda: ParserCache(maxsize=1024),
             validation(introspection=introspection, field_suggestions=field_suggestions),
         ],

@@ -61,6 +61,8 @@ class ReadContext:
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
         # Values the operation computes once and reads many times (e.g. parsed selections).
         self.memo: dict[Hashable, Any] = {}
+        # Set when the request ran out of time: its connection may be mid-statement.
+        self.abandoned = False
 
     async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
         """Run one statement on the operation's connection (one snapshot per operation)."""
@@ -82,7 +84,13 @@ class ReadContext:
         self._loaders.clear()
 
     async def close(self) -> None:
-        """Release the connection (reads only: nothing to commit)."""
+        """Release the connection (reads only: nothing to commit).
+
+        After a timeout it is dropped instead: a hung database would never answer the
+        rollback that returns it to the pool.
+        """
         if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+            connection, self._connection = self._connection, None
+            if self.abandoned:
+                await connection.invalidate()
+            await connection.close()
