@@ -317,3 +317,35 @@ async def test_nul_in_where_text_is_bad_input(gql: GraphQLClient) -> None:
         [error] = body["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
         assert error["message"] == "text in `where` cannot contain the NUL character (U+0000)"
+
+
+RELATED = {
+    "parent": "query Q($w: PageWhere) { pages(where: {parent: $w}, first: 50) { nodes { "
+    "parent { id } } } }",
+    "author": "query Q($w: AuthorWhere) { posts(where: {author: $w}, first: 50) { nodes { "
+    "author { id } } } }",
+    "tags": "query Q($w: TagWhere) { posts(where: {tags: {some: $w}}, first: 50) { nodes { "
+    "tags { id } } } }",
+}
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+async def test_a_relation_filter_matches_only_through_a_related_entry_the_reader_sees(
+    gql: GraphQLClient, seed: dict[str, Any], data: st.DataObject
+) -> None:
+    relation = data.draw(st.sampled_from(sorted(RELATED)), label="relation")
+    target = {"parent": "Page", "author": "Author", "tags": "Tag"}[relation]
+    filters = data.draw(where(target, seed["probes"], depth=2), label="where")
+
+    body = await gql.query(RELATED[relation], {"w": filters})
+
+    nodes = (body.get("data") or {}).get("pages" if relation == "parent" else "posts", {})
+    for node in (nodes or {}).get("nodes", []):
+        assert node[relation], (relation, filters, body)
