@@ -13,10 +13,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from masthead.database import create_engine
+from masthead.edge.cors import CORSMiddleware
 from masthead.edge.graphql_view import GraphQLView
 from masthead.edge.health import healthz, readyz
 from masthead.edge.media import media_route
 from masthead.edge.metrics import MetricsMiddleware, metrics
+from masthead.edge.security_headers import SecurityHeadersMiddleware
 from masthead.graphiql.page import graphiql_routes
 from masthead.models import utcnow
 from masthead.schema.root import build_schema
@@ -64,7 +66,7 @@ def create_app(
             media_route(settings.media_url_path, settings.media_dir),
             *(graphiql_routes() if graphiql else ()),
         ],
-        middleware=[Middleware(MetricsMiddleware)],
+        middleware=_middleware(settings),
         lifespan=lifespan,
     )
     app.state.engine = engine
@@ -75,3 +77,11 @@ def create_app(
 def _switched_on(value: bool | None, settings: Settings) -> bool:
     """A production switch: as set, or else on in development and off in production."""
     return value if value is not None else settings.env == "development"
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Security headers on every answer (preflights too), CORS if origins are listed."""
+    middleware = [Middleware(SecurityHeadersMiddleware)]
+    if settings.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, origins=settings.cors_origins))
+    return [*middleware, Middleware(MetricsMiddleware)]

@@ -8,8 +8,8 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -32,6 +32,7 @@ ASYNCPG_OPTIONS = frozenset(
         "prepared_statement_cache_size",
     }
 )
+ORIGIN = re.compile(r"https?://[^/?#@\s]+")
 HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 
 
@@ -121,6 +122,23 @@ def redis_address(value: str) -> str:
     return value
 
 
+def origin_list(value: object) -> tuple[str, ...]:
+    """`https://a.example, http://localhost:3000` as origins; `*` alone means any origin."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        msg = f"must be a comma-separated list of origins (got {value!r})"
+        raise ValueError(msg)  # noqa: TRY004 - pydantic reports ValueErrors, not TypeErrors
+    origins = tuple(str(item).strip().rstrip("/").lower() for item in items if str(item).strip())
+    for origin in origins:
+        if origin != "*" and not ORIGIN.fullmatch(origin):
+            msg = f"must be origins such as https://app.example.com, comma-separated ({origin!r})"
+            raise ValueError(msg)
+    if "*" in origins and len(origins) > 1:
+        msg = f"must be `*` alone or a list of origins (got {', '.join(origins)!r})"
+        raise ValueError(msg)
+    return origins
+
+
 class Settings(BaseSettings):
     """Every setting Masthead reads; each maps to `MASTHEAD_<NAME>`."""
 
@@ -131,6 +149,7 @@ class Settings(BaseSettings):
     introspection: bool | None = None
     field_suggestions: bool | None = None
     graphiql: bool | None = None
+    cors_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(origin_list)] = ()
     database_url: Annotated[str, AfterValidator(async_database_url)] = (
         "sqlite+aiosqlite:///masthead.db"
     )

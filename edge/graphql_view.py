@@ -10,7 +10,7 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -30,7 +30,7 @@ from masthead.edge.http_caching import with_cache_headers
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
 from masthead.graphiql.examples import graphiql_examples
-from masthead.graphiql.page import render_page
+from masthead.graphiql.page import graphiql_response, render_page
 from masthead.models import utcnow
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.freshness import content_generation, next_go_live
@@ -65,7 +65,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL with the example queries, every asset served by Masthead itself."""
-        return HTMLResponse(self.graphiql_page)
+        return graphiql_response(self.graphiql_page)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL switched off: a browser's GET is a GET without a query, not a 404."""

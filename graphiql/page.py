@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -11,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from masthead.graphiql.examples import Example
@@ -24,6 +25,8 @@ ASSETS_PATH = "/graphiql/assets"
 # The file names are not versioned, so the page links them with `?v=<digest>` and the
 # browser may keep each one for a year.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
+# Stands in the rendered page for the nonce each answer gets (see `graphiql_response`).
+NONCE_PLACEHOLDER = 'nonce="masthead-style-nonce"'
 # URL name -> file, in the order the page loads them (React before GraphiQL, boot last).
 ASSET_FILES = {
     "graphiql.min.css": VENDOR / "graphiql.min.css",
@@ -91,7 +94,33 @@ def render_page(*, endpoint: str, examples: Iterable[Example]) -> str:
             for e in examples
         ],
     }
-    return PAGE_TEMPLATE.format(assets=_tags(assets().values()), config=_script_json(config))
+    return PAGE_TEMPLATE.format(
+        assets=_tags(assets().values()), config=_script_json(config), nonce=NONCE_PLACEHOLDER
+    )
+
+
+def graphiql_policy(style_nonce: str) -> str:
+    """GraphiQL's policy: its own scripts and styles, plus the inline styles of this nonce.
+
+    Its fonts and icons are data: URLs inside its stylesheet.
+    """
+    return (
+        f"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{style_nonce}'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def graphiql_response(page: str) -> HTMLResponse:
+    """The rendered page with a fresh style nonce, and the policy that trusts only it.
+
+    GraphiQL's dialogs add a `<style>` element of computed content, which no hash can
+    name: the page hands them the nonce (see masthead-graphiql.js), so no inline style
+    needs `'unsafe-inline'`.
+    """
+    nonce = secrets.token_urlsafe(18)
+    html = page.replace(NONCE_PLACEHOLDER, f'nonce="{nonce}"', 1)
+    return HTMLResponse(html, headers={"Content-Security-Policy": graphiql_policy(nonce)})
 
 
 PAGE_TEMPLATE = """<!doctype html>
@@ -101,7 +130,9 @@ PAGE_TEMPLATE = """<!doctype html>
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Masthead · GraphiQL</title>
     <link rel="icon" href="data:,">
-    <style>html, body, #graphiql {{ height: 100%; margin: 0; }}</style>
+    <style id="masthead-graphiql-style" {nonce}>
+      html, body, #graphiql {{ height: 100%; margin: 0; }}
+    </style>
     {assets}
     <script id="masthead-graphiql-config" type="application/json">{config}</script>
   </head>

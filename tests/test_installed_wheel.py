@@ -134,7 +134,7 @@ def test_installed_masthead_serves_graphiql_with_the_network_cut_off(
     page.locator(".graphiql-tab").first.wait_for()
     page.locator(".graphiql-execute-button").click()
     page.wait_for_function(
-        "document.querySelector('.result-window')?.innerText.includes('\"data\"')"
+        "() => document.querySelector('.result-window')?.innerText.includes('\"data\"')"
     )
 
     result = page.locator(".result-window").inner_text()

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("masthead-graphiql-config").textContent);
+  // GraphiQL's dialogs add a <style> element; it carries this global's nonce, which the
+  // page's Content-Security-Policy trusts.
+  window.__webpack_nonce__ = document.getElementById("masthead-graphiql-style").nonce;
   var tabs = config.examples.map(function (example) {
     return { query: example.query, variables: JSON.stringify(example.variables, null, 2) };
   });
