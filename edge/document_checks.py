@@ -33,6 +33,7 @@ from graphql import (
     parse,
 )
 
+from masthead.schema.core.limits import OperationCosts
 from masthead.settings import Settings
 
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
@@ -191,7 +192,13 @@ def check_directives(examined: Examined) -> Refusal | None:
     return Refusal(TOO_MANY_DIRECTIVES, message)
 
 
-CHECKS: tuple[Check, ...] = (check_depth, check_aliases, check_directives)
+def note_costs(examined: Examined) -> Refusal | None:
+    """Keep the cost plans: the cost itself depends on each request's variables."""
+    examined.notes["costs"] = OperationCosts(examined.schema._schema, examined.document)  # noqa: SLF001
+    return None
+
+
+CHECKS: tuple[Check, ...] = (check_depth, check_aliases, check_directives, note_costs)
 
 
 def _parsed(query: str, settings: Settings) -> DocumentNode | Refusal | None:

@@ -62,6 +62,7 @@ class Refused(Exception):
         self.code = code
         self.message = message
         self.document = document
+        self.extensions: dict[str, object] = {}
 
     def response(self, accept: str) -> Response:
         """The refusal in the media type the client accepts."""
@@ -69,5 +70,7 @@ class Refused(Exception):
         status = 200 if self.document and not graphql_response else self.status
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None  # noqa: PLR2004
         body = request_error(self.message, self.code, with_data=not graphql_response)
+        if self.extensions:
+            body["extensions"] = self.extensions
         media_type = GRAPHQL_RESPONSE if graphql_response else "application/json"
         return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)

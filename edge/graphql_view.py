@@ -36,6 +36,7 @@ from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.freshness import content_generation, next_go_live
 from masthead.resolvers.token import viewer_for_token
 from masthead.schema.core.errors import INTERNAL, logger
+from masthead.schema.core.limits import OperationCosts, over_the_limit
 from masthead.settings import Settings
 
 # Room for the multipart envelope (operations, map, part headers) around an upload.
@@ -88,6 +89,9 @@ class GraphQLView(GraphQL[ReadContext, None]):
             else:
                 response = JSONResponse(body, status_code=refusal.status_code)
         except Refused as refusal:
+            # Nothing of a refused request ran: it cost nothing, unless its cost refused it.
+            cost = {"requested": 0, "limit": self.settings.max_cost}
+            refusal.extensions.setdefault("cost", cost)
             response = refusal.response(request.headers.get("accept", ""))
         except DatabaseUnavailable as unavailable:
             response = unavailable_response(unavailable.outage)
@@ -186,6 +190,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         data = await super().parse_http_body(request)
         for operation in data if isinstance(data, list) else [data]:
             self._check_document(operation.query)
+            self._check_cost(operation)
         return data
 
     def _check_document(self, query: object) -> None:
@@ -194,6 +199,22 @@ class GraphQLView(GraphQL[ReadContext, None]):
             refusal = self.checks.verdict(query).refusal
             if refusal is not None:
                 raise Refused(400, refusal.code, refusal.message, document=True)
+
+    def _check_cost(self, operation: GraphQLRequestData) -> None:
+        """Refuse an operation costing more than `MASTHEAD_MAX_COST` with its variables."""
+        if not isinstance(operation.query, str):
+            return
+        costs = self.checks.verdict(operation.query).notes.get("costs")
+        if isinstance(costs, OperationCosts):
+            requested = costs.requested(operation.operation_name, operation.variables)
+            refusal = over_the_limit(requested, self.settings.max_cost)
+            if refusal is not None:
+                refused = Refused(400, refusal.code, refusal.message, document=True)
+                refused.extensions["cost"] = {
+                    "requested": requested,
+                    "limit": self.settings.max_cost,
+                }
+                raise refused
 
     async def _check_before_cache(self, request: Request) -> None:
         """The limits, checked before the response cache asks the database for its position.

@@ -226,3 +226,22 @@ async def test_the_same_document_is_costed_with_each_requests_variables(
     assert body["extensions"]["cost"]["requested"] == 1 + first * (1 + 10)
     codes = [error["extensions"]["code"] for error in body.get("errors", [])]
     assert ("COST_LIMIT_EXCEEDED" in codes) is refused
+
+
+async def test_a_costly_operation_is_a_request_error_in_graphql_over_http(
+    gql: GraphQLClient,
+) -> None:
+    response = await gql.client.post(
+        "/graphql",
+        json={
+            "query": "query($n: Int) { posts(first: $n) { nodes { title } } }",
+            "variables": {"n": 20_000},
+        },
+        headers={"Accept": "application/graphql-response+json"},
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert "data" not in body
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["COST_LIMIT_EXCEEDED"]
+    assert body["extensions"]["cost"] == {"requested": 1 + 20_000, "limit": Settings().max_cost}
