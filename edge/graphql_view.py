@@ -83,15 +83,14 @@ class GraphQLView(GraphQL[ReadContext, None]):
             response = await self._answer(request)
         except HTTPException as refusal:
             body = request_error(refusal.reason)
+            body["extensions"] = {"cost": self._nothing_ran()}
             if request.method == "GET" and "mutations are not allowed" in refusal.reason:
                 # GraphQL over HTTP: a mutation over GET is the wrong method, not a bad body.
                 response = JSONResponse(body, status_code=405, headers={"Allow": "POST"})
             else:
                 response = JSONResponse(body, status_code=refusal.status_code)
         except Refused as refusal:
-            # Nothing of a refused request ran: it cost nothing, unless its cost refused it.
-            cost = {"requested": 0, "limit": self.settings.max_cost}
-            refusal.extensions.setdefault("cost", cost)
+            refusal.extensions.setdefault("cost", self._nothing_ran())
             response = refusal.response(request.headers.get("accept", ""))
         except DatabaseUnavailable as unavailable:
             response = unavailable_response(unavailable.outage)
@@ -100,6 +99,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         finally:
             await request.close()  # uploaded files spooled to disk are released at once
         await with_cache_headers(request, response)(scope, receive, send)
+
+    def _nothing_ran(self) -> dict[str, int]:
+        """`extensions.cost` of a request refused before it ran (unless its cost refused it)."""
+        return {"requested": 0, "limit": self.settings.max_cost}
 
     async def _failure(self, request: Request, error: Exception) -> Response:
         """503 when the database is down or behind; else a masked 500 (the log has it all)."""

@@ -245,3 +245,15 @@ async def test_a_costly_operation_is_a_request_error_in_graphql_over_http(
     assert "data" not in body
     assert [error["extensions"]["code"] for error in body["errors"]] == ["COST_LIMIT_EXCEEDED"]
     assert body["extensions"]["cost"] == {"requested": 1 + 20_000, "limit": Settings().max_cost}
+
+
+async def test_a_request_refused_before_it_runs_says_it_cost_nothing(gql: GraphQLClient) -> None:
+    unreadable = await gql.client.post(
+        "/graphql", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    without_query = await gql.client.post("/graphql", json={"variables": {}})
+
+    limit = Settings().max_cost
+    assert unreadable.status_code == without_query.status_code == 400
+    assert unreadable.json()["extensions"]["cost"] == {"requested": 0, "limit": limit}
+    assert without_query.json()["extensions"]["cost"] == {"requested": 0, "limit": limit}
