@@ -63,12 +63,15 @@ class Refused(Exception):
         self.message = message
         self.document = document
         self.extensions: dict[str, object] = {}
+        self.headers: dict[str, str] = {}
 
     def response(self, accept: str) -> Response:
         """The refusal in the media type the client accepts."""
         graphql_response = accepts_graphql_response(accept)
         status = 200 if self.document and not graphql_response else self.status
-        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None  # noqa: PLR2004
+        headers = dict(self.headers)
+        if self.status == 401:  # noqa: PLR2004
+            headers["WWW-Authenticate"] = "Bearer"
         body = request_error(self.message, self.code, with_data=not graphql_response)
         if self.extensions:
             body["extensions"] = self.extensions

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -27,6 +29,7 @@ from masthead.edge.errors import (
     request_error,
 )
 from masthead.edge.http_caching import with_cache_headers
+from masthead.edge.rate_limit import Quota, RateLimiter, client_address, parse_networks
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
 from masthead.graphiql.examples import graphiql_examples
@@ -41,6 +44,19 @@ from masthead.settings import Settings
 
 # Room for the multipart envelope (operations, map, part headers) around an upload.
 MULTIPART_OVERHEAD = 64 * 1024
+RATE_LIMITED = "RATE_LIMITED"
+
+
+class Caller(NamedTuple):
+    """Whose rate-limit budget a request spends."""
+
+    key: str
+    with_token: bool
+
+
+# The request's caller, and what its charge left, from the answer's start to its end.
+_CALLER: ContextVar[Caller | None] = ContextVar("masthead_caller", default=None)
+_QUOTA: ContextVar[Quota | None] = ContextVar("masthead_quota", default=None)
 BATCH_LIMIT_EXCEEDED = "BATCH_LIMIT_EXCEEDED"
 
 
@@ -60,6 +76,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         entries = settings.response_cache_entries
         self.cache = ResponseCache(entries) if entries > 0 else None
         self.checks = DocumentChecks(settings, self.schema)
+        self.rate_limiter = RateLimiter(settings)
+        self.trusted_proxies = parse_networks(settings.trusted_proxies)
         base = settings.public_base_url.rstrip("/")
         self.media_base_url = f"{base}{settings.media_url_path}"
         self.graphiql_page = render_page(endpoint="/graphql", examples=graphiql_examples())
@@ -78,6 +96,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        caller = _CALLER.set(self._caller(request))
+        quota = _QUOTA.set(None)
         try:
             request = Request(scope=scope, receive=self._within_body_limit(request, receive))
             response = await self._answer(request)
@@ -98,7 +118,37 @@ class GraphQLView(GraphQL[ReadContext, None]):
             response = await self._failure(request, error)
         finally:
             await request.close()  # uploaded files spooled to disk are released at once
+        charged = _QUOTA.get()
+        if charged is not None:
+            response.headers.update(charged.headers())
+        _CALLER.reset(caller)
+        _QUOTA.reset(quota)
         await with_cache_headers(request, response)(scope, receive, send)
+
+    def _caller(self, request: Request) -> Caller:
+        """Whose budget a request spends: its token's, or its client address's."""
+        header = request.headers.get("authorization", "")
+        if header:
+            return Caller("token:" + hashlib.sha256(header.encode()).hexdigest()[:32], True)
+        peer = request.client.host if request.client else "unknown"
+        forwarded = request.headers.get("x-forwarded-for")
+        return Caller("address:" + client_address(peer, forwarded, self.trusted_proxies), False)
+
+    async def _charge(self, points: int) -> None:
+        """Spend `points` of the caller's budget; RATE_LIMITED (429) when it is spent."""
+        caller = _CALLER.get()
+        if caller is None:
+            return
+        quota = await self.rate_limiter.charge(caller.key, points, with_token=caller.with_token)
+        _QUOTA.set(quota)
+        if quota is not None and not quota.allowed:
+            message = (
+                f"the rate limit of {quota.limit} cost points per {quota.window_seconds} s "
+                f"is spent: try again in {max(quota.reset_seconds, 1)} s"
+            )
+            refused = Refused(429, RATE_LIMITED, message)
+            refused.extensions["cost"] = {"requested": points, "limit": self.settings.max_cost}
+            raise refused
 
     def _nothing_ran(self) -> dict[str, int]:
         """`extensions.cost` of a request refused before it ran (unless its cost refused it)."""
@@ -191,9 +241,12 @@ class GraphQLView(GraphQL[ReadContext, None]):
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         """The request's operations, each document held to the limits before any runs."""
         data = await super().parse_http_body(request)
-        for operation in data if isinstance(data, list) else [data]:
+        operations = data if isinstance(data, list) else [data]
+        requested = 0
+        for operation in operations:
             self._check_document(operation.query)
-            self._check_cost(operation)
+            requested += self._check_cost(operation)
+        await self._charge(requested)
         return data
 
     def _check_document(self, query: object) -> None:
@@ -203,21 +256,20 @@ class GraphQLView(GraphQL[ReadContext, None]):
             if refusal is not None:
                 raise Refused(400, refusal.code, refusal.message, document=True)
 
-    def _check_cost(self, operation: GraphQLRequestData) -> None:
-        """Refuse an operation costing more than `MASTHEAD_MAX_COST` with its variables."""
+    def _check_cost(self, operation: GraphQLRequestData) -> int:
+        """The operation's cost with its variables; refused above `MASTHEAD_MAX_COST`."""
         if not isinstance(operation.query, str):
-            return
+            return 0
         costs = self.checks.verdict(operation.query).notes.get("costs")
-        if isinstance(costs, OperationCosts):
-            requested = costs.requested(operation.operation_name, operation.variables)
-            refusal = over_the_limit(requested, self.settings.max_cost)
-            if refusal is not None:
-                refused = Refused(400, refusal.code, refusal.message, document=True)
-                refused.extensions["cost"] = {
-                    "requested": requested,
-                    "limit": self.settings.max_cost,
-                }
-                raise refused
+        if not isinstance(costs, OperationCosts):
+            return 0
+        requested = costs.requested(operation.operation_name, operation.variables)
+        refusal = over_the_limit(requested, self.settings.max_cost)
+        if refusal is not None:
+            refused = Refused(400, refusal.code, refusal.message, document=True)
+            refused.extensions["cost"] = {"requested": requested, "limit": self.settings.max_cost}
+            raise refused
+        return requested
 
     async def _check_before_cache(self, request: Request) -> None:
         """The limits, checked before the response cache asks the database for its position.

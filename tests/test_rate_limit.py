@@ -15,9 +15,8 @@ from masthead.edge.rate_limit import BACKEND_ERRORS, RateLimiter, client_address
 from masthead.settings import Settings
 from tests.backends import BACKEND
 from tests.processes import free_port
-from tests.redis_probe import probe
+from tests.redis_probe import REDIS_URL, probe
 
-REDIS_URL = os.environ.get("MASTHEAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PROXIES = parse_networks("10.0.0.0/8, 192.168.1.1")
 
 
