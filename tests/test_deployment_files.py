@@ -196,3 +196,12 @@ def test_compose_points_masthead_at_its_postgresql_service() -> None:
 
     assert url == f"postgresql://{user}:{password}@postgres:5432/{name}"
     assert services["migrate"]["environment"] == services["masthead"]["environment"]
+
+
+def test_compose_shares_the_rate_limit_budgets_through_its_redis_service() -> None:
+    services = _compose()["services"]
+
+    url = services["masthead"]["environment"]["MASTHEAD_REDIS_URL"]
+
+    assert url == "redis://redis:6379/0"
+    assert services["masthead"]["depends_on"]["redis"] == {"condition": "service_healthy"}
