@@ -18,6 +18,7 @@ from masthead.edge.graphql_view import GraphQLView
 from masthead.edge.health import healthz, readyz
 from masthead.edge.media import media_route
 from masthead.edge.metrics import MetricsMiddleware, metrics
+from masthead.edge.request_log import RequestLogMiddleware, configure_request_log
 from masthead.edge.security_headers import SecurityHeadersMiddleware
 from masthead.graphiql.page import graphiql_routes
 from masthead.models import utcnow
@@ -52,6 +53,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Start-up objects live for the whole process: keep them out of the cyclic GC's scans.
+        configure_request_log(as_json=settings.env == "production")
         gc.collect()
         gc.freeze()
         yield
@@ -80,8 +82,8 @@ def _switched_on(value: bool | None, settings: Settings) -> bool:
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
-    """Security headers on every answer (preflights too), CORS if origins are listed."""
-    middleware = [Middleware(SecurityHeadersMiddleware)]
+    """Request ids and log lines, security headers (preflights too), CORS if configured."""
+    middleware = [Middleware(RequestLogMiddleware), Middleware(SecurityHeadersMiddleware)]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, origins=settings.cors_origins))
     return [*middleware, Middleware(MetricsMiddleware)]

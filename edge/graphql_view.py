@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import get_operation_ast
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -30,6 +31,7 @@ from masthead.edge.errors import (
 )
 from masthead.edge.http_caching import with_cache_headers
 from masthead.edge.rate_limit import Quota, RateLimiter, client_address, parse_networks
+from masthead.edge.request_log import note_request
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
 from masthead.graphiql.examples import graphiql_examples
@@ -110,9 +112,11 @@ class GraphQLView(GraphQL[ReadContext, None]):
             else:
                 response = JSONResponse(body, status_code=refusal.status_code)
         except Refused as refusal:
+            note_request(code=refusal.code)
             refusal.extensions.setdefault("cost", self._nothing_ran())
             response = refusal.response(request.headers.get("accept", ""))
         except DatabaseUnavailable as unavailable:
+            note_request(code="SERVICE_UNAVAILABLE")
             response = unavailable_response(unavailable.outage)
         except Exception as error:  # noqa: BLE001 - every answer is GraphQL JSON, even a crash
             response = await self._failure(request, error)
@@ -246,6 +250,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         for operation in operations:
             self._check_document(operation.query)
             requested += self._check_cost(operation)
+        names = [self._operation_name(operation) or "-" for operation in operations]
+        note_request(operation=",".join(names), cost=requested)
         await self._charge(requested)
         return data
 
@@ -255,6 +261,16 @@ class GraphQLView(GraphQL[ReadContext, None]):
             refusal = self.checks.verdict(query).refusal
             if refusal is not None:
                 raise Refused(400, refusal.code, refusal.message, document=True)
+
+    def _operation_name(self, operation: GraphQLRequestData) -> str | None:
+        """The name of the operation a request runs, as its document spells it."""
+        if not isinstance(operation.query, str):
+            return None
+        costs = self.checks.verdict(operation.query).notes.get("costs")
+        if not isinstance(costs, OperationCosts):
+            return operation.operation_name
+        node = get_operation_ast(costs.document, operation.operation_name)
+        return node.name.value if node is not None and node.name is not None else None
 
     def _check_cost(self, operation: GraphQLRequestData) -> int:
         """The operation's cost with its variables; refused above `MASTHEAD_MAX_COST`."""
