@@ -21,7 +21,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequ
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from masthead.edge.body_limit import body_limited
-from masthead.edge.document_checks import DocumentChecks
+from masthead.edge.document_checks import DocumentChecks, Verdict
 from masthead.edge.errors import (
     MASKED_MESSAGE,
     PAYLOAD_TOO_LARGE,
@@ -245,12 +245,11 @@ class GraphQLView(GraphQL[ReadContext, None]):
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         """The request's operations, each document held to the limits before any runs."""
         data = await super().parse_http_body(request)
-        operations = data if isinstance(data, list) else [data]
-        requested = 0
-        for operation in operations:
-            self._check_document(operation.query)
-            requested += self._check_cost(operation)
-        names = [self._operation_name(operation) or "-" for operation in operations]
+        requested, names = 0, []
+        for operation in data if isinstance(data, list) else [data]:
+            cost, name = self._admit(operation)
+            requested += cost
+            names.append(name or "-")
         note_request(operation=",".join(names), cost=requested)
         await self._charge(requested)
         return data
@@ -258,34 +257,28 @@ class GraphQLView(GraphQL[ReadContext, None]):
     def _check_document(self, query: object) -> None:
         """Refuse a document over a limit (one lookup once its verdict is known)."""
         if isinstance(query, str):
-            refusal = self.checks.verdict(query).refusal
-            if refusal is not None:
-                raise Refused(400, refusal.code, refusal.message, document=True)
+            _refuse_over_limits(self.checks.verdict(query))
 
-    def _operation_name(self, operation: GraphQLRequestData) -> str | None:
-        """The name of the operation a request runs, as its document spells it."""
-        if not isinstance(operation.query, str):
-            return None
-        costs = self.checks.verdict(operation.query).notes.get("costs")
-        if not isinstance(costs, OperationCosts):
-            return operation.operation_name
-        node = get_operation_ast(costs.document, operation.operation_name)
-        return node.name.value if node is not None and node.name is not None else None
+    def _admit(self, operation: GraphQLRequestData) -> tuple[int, str | None]:
+        """The operation's cost and name, from its document's verdict (looked up once).
 
-    def _check_cost(self, operation: GraphQLRequestData) -> int:
-        """The operation's cost with its variables; refused above `MASTHEAD_MAX_COST`."""
+        Refused over a document limit, or with its variables over `MASTHEAD_MAX_COST`.
+        """
         if not isinstance(operation.query, str):
-            return 0
-        costs = self.checks.verdict(operation.query).notes.get("costs")
+            return 0, None
+        verdict = self.checks.verdict(operation.query)
+        _refuse_over_limits(verdict)
+        costs = verdict.notes.get("costs")
         if not isinstance(costs, OperationCosts):
-            return 0
+            return 0, operation.operation_name
         requested = costs.requested(operation.operation_name, operation.variables)
         refusal = over_the_limit(requested, self.settings.max_cost)
         if refusal is not None:
             refused = Refused(400, refusal.code, refusal.message, document=True)
             refused.extensions["cost"] = {"requested": requested, "limit": self.settings.max_cost}
             raise refused
-        return requested
+        node = get_operation_ast(costs.document, operation.operation_name)
+        return requested, node.name.value if node is not None and node.name is not None else None
 
     async def _check_before_cache(self, request: Request) -> None:
         """The limits, checked before the response cache asks the database for its position.
@@ -392,3 +385,9 @@ class GraphQLView(GraphQL[ReadContext, None]):
         if result.extensions:
             response["extensions"] = result.extensions
         return response
+
+
+def _refuse_over_limits(verdict: Verdict) -> None:
+    """Raise the refusal the document checks found, if any."""
+    if verdict.refusal is not None:
+        raise Refused(400, verdict.refusal.code, verdict.refusal.message, document=True)
