@@ -57,6 +57,7 @@ def create_app(
         gc.collect()
         gc.freeze()
         yield
+        view.close()
         await engine.dispose()
 
     app = Starlette(
@@ -72,6 +73,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.graphql_view = view  # its connections to Redis close with the app's lifespan
     app.state.settings = settings
     return app
 

@@ -6,6 +6,7 @@ import ipaddress
 import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
@@ -122,6 +123,14 @@ def redis_address(value: str) -> str:
     return value
 
 
+def readable_file(value: str) -> str:
+    """A path to a file this process can read, or empty for none."""
+    if value and not (Path(value).is_file() and os.access(value, os.R_OK)):
+        msg = f"must be the path of a readable file (got {value!r})"
+        raise ValueError(msg)
+    return value
+
+
 def origin_list(value: object) -> tuple[str, ...]:
     """`https://a.example, http://localhost:3000` as origins; `*` alone means any origin."""
     items = value.split(",") if isinstance(value, str) else value
@@ -189,6 +198,13 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[str, AfterValidator(network_list)] = ""
     redis_url: Annotated[str, AfterValidator(redis_address)] = ""
     redis_prefix: str = "masthead"
+    # Automatic persisted queries: kept in Redis (with redis_url) for a time, else in process
+    # up to a total size. Trusted documents: a manifest file; who may run only its documents.
+    persisted_queries: bool = True
+    persisted_query_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    persisted_query_ttl_s: int = Field(default=7 * 24 * 3600, ge=1)
+    trusted_documents: Annotated[str, AfterValidator(readable_file)] = ""
+    trusted_documents_only: Literal["anonymous", "all"] = "anonymous"
 
 
 def _expected(error: Any) -> str:

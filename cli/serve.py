@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from masthead.cli.main import CommandError
+from masthead.edge.trusted_documents import ManifestError, load_manifest
 from masthead.settings import get_settings, host_address, port_number
 
 REASONS = {
@@ -94,6 +95,12 @@ def _refuse_unless_free(host: str, port: int) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     settings = get_settings()
+    if settings.trusted_documents:
+        try:
+            load_manifest(settings.trusted_documents)
+        except ManifestError as error:
+            msg = f"MASTHEAD_TRUSTED_DOCUMENTS: {error}"
+            raise CommandError(msg) from None
     host = args.host or settings.host
     port = args.port or settings.port
     _refuse_unless_free(host, port)

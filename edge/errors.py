@@ -69,7 +69,8 @@ class Refused(Exception):
         """The refusal in the media type the client accepts."""
         graphql_response = accepts_graphql_response(accept)
         status = 200 if self.document and not graphql_response else self.status
-        headers = dict(self.headers)
+        # A refusal holds for this request only: no cache keeps it (a CDN would replay it).
+        headers = {"Cache-Control": "no-store", **self.headers}
         if self.status == 401:  # noqa: PLR2004
             headers["WWW-Authenticate"] = "Bearer"
         body = request_error(self.message, self.code, with_data=not graphql_response)

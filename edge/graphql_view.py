@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import get_operation_ast
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -20,8 +19,8 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
+from masthead.edge.admission import Admission
 from masthead.edge.body_limit import body_limited
-from masthead.edge.document_checks import DocumentChecks, Verdict
 from masthead.edge.errors import (
     MASKED_MESSAGE,
     PAYLOAD_TOO_LARGE,
@@ -33,6 +32,7 @@ from masthead.edge.http_caching import with_cache_headers
 from masthead.edge.rate_limit import Quota, RateLimiter, client_address, parse_networks
 from masthead.edge.request_log import note_request
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
+from masthead.edge.trusted_documents import load_manifest
 from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
 from masthead.graphiql.examples import graphiql_examples
 from masthead.graphiql.page import graphiql_response, render_page
@@ -41,7 +41,6 @@ from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.freshness import content_generation, next_go_live
 from masthead.resolvers.token import viewer_for_token
 from masthead.schema.core.errors import INTERNAL, logger
-from masthead.schema.core.limits import OperationCosts, over_the_limit
 from masthead.settings import Settings
 
 # Room for the multipart envelope (operations, map, part headers) around an upload.
@@ -59,7 +58,6 @@ class Caller(NamedTuple):
 # The request's caller, and what its charge left, from the answer's start to its end.
 _CALLER: ContextVar[Caller | None] = ContextVar("masthead_caller", default=None)
 _QUOTA: ContextVar[Quota | None] = ContextVar("masthead_quota", default=None)
-BATCH_LIMIT_EXCEEDED = "BATCH_LIMIT_EXCEEDED"
 
 
 class GraphQLView(GraphQL[ReadContext, None]):
@@ -77,7 +75,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         self.clock = clock
         entries = settings.response_cache_entries
         self.cache = ResponseCache(entries) if entries > 0 else None
-        self.checks = DocumentChecks(settings, self.schema)
+        trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
+        self.admission = Admission(settings, self.schema, trusted)
         self.rate_limiter = RateLimiter(settings)
         self.trusted_proxies = parse_networks(settings.trusted_proxies)
         base = settings.public_base_url.rstrip("/")
@@ -90,7 +89,14 @@ class GraphQLView(GraphQL[ReadContext, None]):
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL switched off: a browser's GET is a GET without a query, not a 404."""
+        if {"extensions", "documentId"} & set(request.query_params):
+            return False  # a persisted query sent by GET, whatever the client accepts
         return self.graphql_ide is not None and super().should_render_graphql_ide(request)
+
+    def close(self) -> None:
+        """Close the connections to Redis, if any (at shutdown)."""
+        self.rate_limiter.close()
+        self.admission.persisted.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refusals before execution (bad body, bad token, unknown operation) are errors too."""
@@ -171,7 +177,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         key = None if self.cache is None else await self.cache.key(request)
         if self.cache is None or key is None:
             return await self.run(request)
-        await self._check_before_cache(request)
+        await self.admission.check_before_cache(request)
         engine = request.app.state.engine
         now = self.clock()
         generation = await content_generation(engine)
@@ -240,82 +246,42 @@ class GraphQLView(GraphQL[ReadContext, None]):
             settings=self.settings,
         )
 
+    async def _document_ids(
+        self, request: AsyncHTTPRequestAdapter, operations: list[GraphQLRequestData]
+    ) -> list[object]:
+        """Each operation's `documentId` (GraphQL over HTTP), which Strawberry does not read.
+
+        Looked for only when an operation came without its document.
+        """
+        if all(operation.query is not None for operation in operations):
+            return [None] * len(operations)
+        if request.method == "GET":
+            return [request.query_params.get("documentId")]
+        data = self.decode_json(await request.get_body())
+        items = data if isinstance(data, list) else [data]
+        return [item.get("documentId") if isinstance(item, dict) else None for item in items]
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         """The request's operations, each document held to the limits before any runs."""
         data = await super().parse_http_body(request)
-        requested, names = 0, []
-        for operation in data if isinstance(data, list) else [data]:
-            cost, name = self._admit(operation)
-            requested += cost
-            names.append(name or "-")
+        operations = data if isinstance(data, list) else [data]
+        caller = _CALLER.get()
+        requested, names = await self.admission.admit(
+            operations,
+            await self._document_ids(request, operations),
+            with_token=caller is not None and caller.with_token,
+        )
         note_request(operation=",".join(names), cost=requested)
         await self._charge(requested)
         return data
 
-    def _check_document(self, query: object) -> None:
-        """Refuse a document over a limit (one lookup once its verdict is known)."""
-        if isinstance(query, str):
-            _refuse_over_limits(self.checks.verdict(query))
-
-    def _admit(self, operation: GraphQLRequestData) -> tuple[int, str | None]:
-        """The operation's cost and name, from its document's verdict (looked up once).
-
-        Refused over a document limit, or with its variables over `MASTHEAD_MAX_COST`.
-        """
-        if not isinstance(operation.query, str):
-            return 0, None
-        verdict = self.checks.verdict(operation.query)
-        _refuse_over_limits(verdict)
-        costs = verdict.notes.get("costs")
-        if not isinstance(costs, OperationCosts):
-            return 0, operation.operation_name
-        requested = costs.requested(operation.operation_name, operation.variables)
-        refusal = over_the_limit(requested, self.settings.max_cost)
-        if refusal is not None:
-            refused = Refused(400, refusal.code, refusal.message, document=True)
-            refused.extensions["cost"] = {"requested": requested, "limit": self.settings.max_cost}
-            raise refused
-        node = get_operation_ast(costs.document, operation.operation_name)
-        return requested, node.name.value if node is not None and node.name is not None else None
-
-    async def _check_before_cache(self, request: Request) -> None:
-        """The limits, checked before the response cache asks the database for its position.
-
-        A refused request then costs no statement; a body that does not parse is left to
-        the view, which says why.
-        """
-        if request.method == "GET":
-            self._check_document(request.query_params.get("query"))
-            return
-        try:
-            data = orjson.loads(await request.body())
-        except orjson.JSONDecodeError:
-            return
-        if isinstance(data, list):
-            self._validate_batch_request(data, "http")
-        for operation in data if isinstance(data, list) else [data]:
-            if isinstance(operation, dict):
-                self._check_document(operation.get("query"))
-
     def _validate_batch_request(
         self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
     ) -> None:
-        """A JSON array body: refused while batching is off, else held to its limit.
-
-        Replaces Strawberry's own check, which reads a schema option Masthead does not set.
-        """
-        limit = self.settings.batch_max_operations
-        if limit == 0:
-            message = "batching is off: send one operation per request"
-            raise Refused(400, BATCH_LIMIT_EXCEEDED, message)
-        if len(request_data) > limit:
-            message = f"a batch of {len(request_data)} operations exceeds the limit of {limit}"
-            raise Refused(400, BATCH_LIMIT_EXCEEDED, message)
-        if not request_data or not all(isinstance(each, dict) for each in request_data):
-            message = "a batch must be a JSON array of one or more operations (objects)"
-            raise Refused(400, "BAD_USER_INPUT", message)
+        """Replaces Strawberry's check, which reads a schema option Masthead does not set."""
+        self.admission.check_batch(request_data)
 
     async def execute_operation(  # noqa: PLR0913
         self,
@@ -385,9 +351,3 @@ class GraphQLView(GraphQL[ReadContext, None]):
         if result.extensions:
             response["extensions"] = result.extensions
         return response
-
-
-def _refuse_over_limits(verdict: Verdict) -> None:
-    """Raise the refusal the document checks found, if any."""
-    if verdict.refusal is not None:
-        raise Refused(400, verdict.refusal.code, verdict.refusal.message, document=True)

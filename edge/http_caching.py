@@ -20,6 +20,8 @@ def with_cache_headers(request: Request, response: Response) -> Response:
     """
     if request.url.path != "/graphql" or response.status_code != 200:  # noqa: PLR2004
         return response
+    if "cache-control" in response.headers:
+        return response  # an answer that says how to cache it (a refusal: not at all)
     if "authorization" in request.headers:
         response.headers["Cache-Control"] = PRIVATE
         return response

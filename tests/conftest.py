@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from coredis import ConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import StatementTally, create_engine
@@ -16,6 +19,7 @@ from masthead.server import create_app
 from masthead.settings import Settings
 from tests import backends
 from tests.installed import Installed, build_and_install
+from tests.redis_probe import REDIS_URL, probe
 
 
 @pytest.fixture(scope="session")
@@ -125,3 +129,22 @@ def token(engine: AsyncEngine) -> TokenMaker:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The wheel built from this checkout, installed into a fresh environment (once)."""
     return build_and_install(tmp_path_factory.mktemp("installed"))
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A key prefix of this test's own on the machine's Redis, its keys deleted afterwards."""
+    if backends.BACKEND == "postgresql":
+        pytest.skip("what Redis keeps does not depend on the database: the sqlite pass tests it")
+    if not await probe(REDIS_URL):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {REDIS_URL} and CI requires it")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL} (set MASTHEAD_TEST_REDIS_URL)")
+    prefix = f"masthead-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    pool: ConnectionPool = ConnectionPool.from_url(REDIS_URL)
+    client = Redis(connection_pool=pool)
+    keys: list[str | bytes] = [key async for key in client.scan_iter(match=f"{prefix}*")]
+    if keys:
+        await client.delete(keys)
+    pool.disconnect()

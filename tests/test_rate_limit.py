@@ -4,18 +4,14 @@ one budget shared through Redis, and a Redis that does not answer."""
 from __future__ import annotations
 
 import logging
-import os
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from coredis import ConnectionPool, Redis
 
 from masthead.edge.rate_limit import BACKEND_ERRORS, RateLimiter, client_address, parse_networks
 from masthead.settings import Settings
-from tests.backends import BACKEND
 from tests.processes import free_port
-from tests.redis_probe import REDIS_URL, probe
+from tests.redis_probe import REDIS_URL
 
 PROXIES = parse_networks("10.0.0.0/8, 192.168.1.1")
 
@@ -32,25 +28,6 @@ def limiter() -> Iterator[Callable[..., RateLimiter]]:
     yield make
     for each in made:
         each.close()
-
-
-@pytest.fixture
-async def redis_prefix() -> AsyncIterator[str]:
-    """A key prefix of this test's own on the machine's Redis, its keys deleted afterwards."""
-    if BACKEND == "postgresql":
-        pytest.skip("rate limits do not depend on the database: they run in the sqlite pass")
-    if not await probe(REDIS_URL):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is not reachable at {REDIS_URL} and CI requires it")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} (set MASTHEAD_TEST_REDIS_URL)")
-    prefix = f"masthead-test-{uuid.uuid4().hex[:12]}"
-    yield prefix
-    pool: ConnectionPool = ConnectionPool.from_url(REDIS_URL)
-    client = Redis(connection_pool=pool)
-    keys: list[str | bytes] = [key async for key in client.scan_iter(match=f"{prefix}*")]
-    if keys:
-        await client.delete(keys)
-    pool.disconnect()
 
 
 async def test_a_caller_is_refused_once_its_points_are_spent(
