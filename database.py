@@ -27,12 +27,28 @@ class StatementTally:
     total = 0
 
 
+# The statements of the current request, when something (the request log) counts them.
+_REQUEST_STATEMENTS: ContextVar[list[int] | None] = ContextVar(
+    "masthead_request_statements", default=None
+)
+
+
+def count_request_statements() -> list[int]:
+    """Start counting the current request's statements: the one-item list holds the count."""
+    tally = [0]
+    _REQUEST_STATEMENTS.set(tally)
+    return tally
+
+
 def _count_statement(backend: str) -> Any:
     counter = SQL_STATEMENTS.labels(backend=backend)
 
     def before_cursor_execute(*_args: object) -> None:
         StatementTally.total += 1
         counter.inc()
+        tally = _REQUEST_STATEMENTS.get()
+        if tally is not None:
+            tally[0] += 1
 
     return before_cursor_execute
 

@@ -40,7 +40,7 @@ from masthead.models import utcnow
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.freshness import content_generation, next_go_live
 from masthead.resolvers.token import viewer_for_token
-from masthead.schema.core.errors import INTERNAL, logger
+from masthead.schema.core.errors import INTERNAL, error_code, logger
 from masthead.settings import Settings
 
 # Room for the multipart envelope (operations, map, part headers) around an upload.
@@ -348,6 +348,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         if result.errors:
             mask = self.settings.env == "production"
             response["errors"] = [format_error(e, mask_internal=mask) for e in result.errors]
+            note_request(code=error_code(result.errors[0]))  # the log line's and the metric's
         if result.extensions:
             response["extensions"] = result.extensions
         return response

@@ -3,8 +3,9 @@
 The id is the client's `X-Request-Id` when it is a sensible token (letters, digits and
 `._:-`, at most 128), else a new one; either way the answer returns it in `X-Request-Id`.
 The line is JSON in production (for a log pipeline) and `key=value` text in development;
-the `/graphql` view adds what it knows through `note_request` (operation, cost, refusal
-code); refusals are also counted by code in `masthead_refusals_total`.
+the `/graphql` view adds what it knows through `note_request` (operation, cost, its first
+error's code, a persisted query's hit or miss), and the line counts the SQL statements the
+request sent; refusals are also counted by code in `masthead_refusals_total`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ from prometheus_client import Counter
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from masthead.database import count_request_statements
+
 logger = logging.getLogger("masthead.request")
 REFUSALS = Counter(
-    "masthead_refusals", "Requests refused before or instead of running, by code", ["code"]
+    "masthead_refusals",
+    "Requests refused before running, or stopped while running (TIMEOUT), by error code",
+    ["code"],
 )
+INTERNAL = "INTERNAL_SERVER_ERROR"  # a failure, not a refusal: logged with its code only
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _FACTS: ContextVar[dict[str, object] | None] = ContextVar("masthead_request", default=None)
 
@@ -83,6 +89,7 @@ class RequestLogMiddleware:
         facts: dict[str, object] = {"request_id": identifier}
         facts.update(method=scope["method"], path=scope["path"])
         token = _FACTS.set(facts)
+        statements = count_request_statements()
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
@@ -95,7 +102,8 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             facts["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
-            if "code" in facts:
+            facts["statements"] = statements[0]
+            if "code" in facts and facts["code"] != INTERNAL:
                 REFUSALS.labels(code=str(facts["code"])).inc()
             logger.info("request", extra={"facts": facts})
             _FACTS.reset(token)

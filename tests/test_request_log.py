@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+from masthead.database import StatementTally
 from masthead.edge.request_log import (
     REFUSALS,
     RequestLogMiddleware,
@@ -52,6 +53,31 @@ async def test_a_request_logs_one_line_with_operation_cost_and_status(
     assert (line["method"], line["path"], line["status"]) == ("POST", "/graphql", 200)
     assert (line["operation"], line["cost"]) == ("HomePage", 6)
     assert isinstance(line["duration_ms"], float)
+
+
+async def test_a_request_logs_the_sql_statements_it_sent(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = StatementTally.total
+    with caplog.at_level(logging.INFO, logger="masthead.request"):
+        await client.post("/graphql", json={"query": HOME})
+
+    (line,) = _lines(caplog)
+    assert line["statements"] == StatementTally.total - before
+    assert line["statements"] >= 1  # the posts, at least
+
+
+async def test_an_error_while_running_logs_and_counts_its_code(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = REFUSALS.labels(code="GRAPHQL_VALIDATION_FAILED")._value.get()  # noqa: SLF001
+    with caplog.at_level(logging.INFO, logger="masthead.request"):
+        await client.post("/graphql", json={"query": "{ posts { nope } }"})
+
+    (line,) = _lines(caplog)
+    assert (line["code"], line["statements"]) == ("GRAPHQL_VALIDATION_FAILED", 0)
+    after = REFUSALS.labels(code="GRAPHQL_VALIDATION_FAILED")._value.get()  # noqa: SLF001
+    assert after == before + 1
 
 
 async def test_a_refused_request_logs_its_code(

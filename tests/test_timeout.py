@@ -23,6 +23,7 @@ from sqlalchemy import String, cast, insert, literal, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from masthead.edge.request_log import REFUSALS
 from masthead.models import Author, ContentStatus, Post, PostTag, Tag
 from masthead.server import create_app
 from masthead.settings import Settings
@@ -116,6 +117,7 @@ async def test_a_query_past_the_timeout_answers_timeout_and_its_statement_stops(
     await seed_slow_content(engine)
     app = create_app(settings.model_copy(update={"request_timeout_ms": 300}), engine=engine)
     transport = httpx.ASGITransport(app=app)
+    timeouts = REFUSALS.labels(code="TIMEOUT")._value.get()  # noqa: SLF001 - the metric's value
 
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         async with asyncio.timeout(ANSWER_DEADLINE):
@@ -129,6 +131,7 @@ async def test_a_query_past_the_timeout_answers_timeout_and_its_statement_stops(
     assert body["data"] is None
     assert codes(body) == ["TIMEOUT"]
     assert "300 ms" in body["errors"][0]["message"]
+    assert REFUSALS.labels(code="TIMEOUT")._value.get() == timeouts + 1  # noqa: SLF001
     assert await until_idle(engine) == 0
     assert codes(after.json()) == []
 
