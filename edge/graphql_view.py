@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -20,17 +19,16 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
-from masthead.edge.body_limit import body_limited
+from masthead.edge.body_limit import request_body_limited
 from masthead.edge.document_checks import DocumentChecks, Verdict
 from masthead.edge.errors import (
     MASKED_MESSAGE,
-    PAYLOAD_TOO_LARGE,
     Refused,
     format_error,
     request_error,
 )
 from masthead.edge.http_caching import with_cache_headers
-from masthead.edge.rate_limit import Quota, RateLimiter, client_address, parse_networks
+from masthead.edge.rate_limit import Caller, Quota, RateLimiter, caller_of, parse_networks
 from masthead.edge.request_log import note_request
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
@@ -44,16 +42,7 @@ from masthead.schema.core.errors import INTERNAL, logger
 from masthead.schema.core.limits import OperationCosts, over_the_limit
 from masthead.settings import Settings
 
-# Room for the multipart envelope (operations, map, part headers) around an upload.
-MULTIPART_OVERHEAD = 64 * 1024
 RATE_LIMITED = "RATE_LIMITED"
-
-
-class Caller(NamedTuple):
-    """Whose rate-limit budget a request spends."""
-
-    key: str
-    with_token: bool
 
 
 # The request's caller, and what its charge left, from the answer's start to its end.
@@ -98,10 +87,11 @@ class GraphQLView(GraphQL[ReadContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
-        caller = _CALLER.set(self._caller(request))
+        caller = _CALLER.set(caller_of(request, self.trusted_proxies))
         quota = _QUOTA.set(None)
         try:
-            request = Request(scope=scope, receive=self._within_body_limit(request, receive))
+            limited = request_body_limited(request, receive, self.settings)
+            request = Request(scope=scope, receive=limited)
             response = await self._answer(request)
         except HTTPException as refusal:
             body = request_error(refusal.reason)
@@ -128,15 +118,6 @@ class GraphQLView(GraphQL[ReadContext, None]):
         _CALLER.reset(caller)
         _QUOTA.reset(quota)
         await with_cache_headers(request, response)(scope, receive, send)
-
-    def _caller(self, request: Request) -> Caller:
-        """Whose budget a request spends: its token's, or its client address's."""
-        header = request.headers.get("authorization", "")
-        if header:
-            return Caller("token:" + hashlib.sha256(header.encode()).hexdigest()[:32], True)
-        peer = request.client.host if request.client else "unknown"
-        forwarded = request.headers.get("x-forwarded-for")
-        return Caller("address:" + client_address(peer, forwarded, self.trusted_proxies), False)
 
     async def _charge(self, points: int) -> None:
         """Spend `points` of the caller's budget; RATE_LIMITED (429) when it is spent."""
@@ -185,28 +166,6 @@ class GraphQLView(GraphQL[ReadContext, None]):
             answer = CachedAnswer(bytes(response.body), media_type, generation, expires)
             self.cache.put(key, answer)
         return response
-
-    def _within_body_limit(self, request: Request, receive: Receive) -> Receive:
-        """The body's `receive`, held to the upload limit (multipart) or the request limit.
-
-        A declared `Content-Length` above the limit is refused before reading; a body
-        without one is refused as soon as it passes the limit.
-        A browser sends a multipart form cross-site without asking first, but never with an
-        `Authorization` header: requiring one keeps uploads safe from forged requests (CSRF).
-        """
-        if request.headers.get("content-type", "").startswith("multipart/"):
-            if "authorization" not in request.headers:
-                message = "multipart requests (uploads) need `Authorization: Bearer <token>`"
-                raise Refused(401, "UNAUTHENTICATED", message)
-            limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
-            what = "the upload limit"
-        else:
-            limit, what = self.settings.max_request_bytes, "the limit"
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            message = f"the request body of {int(declared)} bytes exceeds {what} of {limit} bytes"
-            raise Refused(413, PAYLOAD_TOO_LARGE, message)
-        return body_limited(receive, limit, what)
 
     async def _viewer(self, request: Request | WebSocket) -> Viewer:
         header = request.headers.get("authorization")
