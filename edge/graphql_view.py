@@ -12,7 +12,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import get_operation_ast
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -22,10 +22,20 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from masthead.edge.body_limit import request_body_limited
 from masthead.edge.document_checks import DocumentChecks, Verdict
 from masthead.edge.errors import (
+    GRAPHQL_RESPONSE,
+    JSON,
     MASKED_MESSAGE,
     Refused,
     format_error,
-    request_error,
+    refusal_response,
+)
+from masthead.edge.graphql_http import (
+    check_parameters,
+    is_request_error,
+    negotiate,
+    refuse_unacceptable,
+    result_status,
+    strawberry_refusal,
 )
 from masthead.edge.http_caching import with_cache_headers
 from masthead.edge.rate_limit import Caller, Quota, RateLimiter, caller_of, parse_networks
@@ -48,6 +58,8 @@ RATE_LIMITED = "RATE_LIMITED"
 # The request's caller, and what its charge left, from the answer's start to its end.
 _CALLER: ContextVar[Caller | None] = ContextVar("masthead_caller", default=None)
 _QUOTA: ContextVar[Quota | None] = ContextVar("masthead_quota", default=None)
+# The media type the request's answer takes, whatever the answer is.
+_MEDIA_TYPE: ContextVar[str] = ContextVar("masthead_media_type", default=JSON)
 BATCH_LIMIT_EXCEEDED = "BATCH_LIMIT_EXCEEDED"
 
 
@@ -87,27 +99,27 @@ class GraphQLView(GraphQL[ReadContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        accepted = negotiate(request.headers.get("accept"))
+        answer_as = accepted or JSON
+        media = _MEDIA_TYPE.set(answer_as)
         caller = _CALLER.set(caller_of(request, self.trusted_proxies))
         quota = _QUOTA.set(None)
         try:
+            if accepted is None:
+                refuse_unacceptable(request)
             limited = request_body_limited(request, receive, self.settings)
             request = Request(scope=scope, receive=limited)
             response = await self._answer(request)
         except HTTPException as refusal:
-            body = request_error(refusal.reason)
-            body["extensions"] = {"cost": self._nothing_ran()}
-            if request.method == "GET" and "mutations are not allowed" in refusal.reason:
-                # GraphQL over HTTP: a mutation over GET is the wrong method, not a bad body.
-                response = JSONResponse(body, status_code=405, headers={"Allow": "POST"})
-            else:
-                response = JSONResponse(body, status_code=refusal.status_code)
+            cost: dict[str, object] = {"cost": self._nothing_ran()}
+            response = strawberry_refusal(refusal, request, answer_as, cost)
         except Refused as refusal:
             note_request(code=refusal.code)
             refusal.extensions.setdefault("cost", self._nothing_ran())
-            response = refusal.response(request.headers.get("accept", ""))
+            response = refusal.response(answer_as)
         except DatabaseUnavailable as unavailable:
             note_request(code="SERVICE_UNAVAILABLE")
-            response = unavailable_response(unavailable.outage)
+            response = unavailable_response(unavailable.outage, answer_as)
         except Exception as error:  # noqa: BLE001 - every answer is GraphQL JSON, even a crash
             response = await self._failure(request, error)
         finally:
@@ -117,6 +129,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
             response.headers.update(charged.headers())
         _CALLER.reset(caller)
         _QUOTA.reset(quota)
+        _MEDIA_TYPE.reset(media)
         await with_cache_headers(request, response)(scope, receive, send)
 
     async def _charge(self, points: int) -> None:
@@ -143,13 +156,13 @@ class GraphQLView(GraphQL[ReadContext, None]):
         """503 when the database is down or behind; else a masked 500 (the log has it all)."""
         outage = await outage_behind([error], request.app.state.engine)
         if outage is not None:
-            return unavailable_response(outage)
+            return unavailable_response(outage, _MEDIA_TYPE.get())
         logger.error("internal error: %s", type(error).__name__, exc_info=error)
-        return JSONResponse(request_error(MASKED_MESSAGE, INTERNAL), status_code=500)
+        return refusal_response(MASKED_MESSAGE, INTERNAL, status=500, media_type=_MEDIA_TYPE.get())
 
     async def _answer(self, request: Request) -> Response:
         """Run the request, or reuse the public answer to the same request while fresh."""
-        key = None if self.cache is None else await self.cache.key(request)
+        key = None if self.cache is None else await self.cache.key(request, _MEDIA_TYPE.get())
         if self.cache is None or key is None:
             return await self.run(request)
         await self._check_before_cache(request)
@@ -206,6 +219,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         data = await super().parse_http_body(request)
         requested, names = 0, []
         for operation in data if isinstance(data, list) else [data]:
+            check_parameters(operation)
             cost, name = self._admit(operation)
             requested += cost
             names.append(name or "-")
@@ -313,6 +327,20 @@ class GraphQLView(GraphQL[ReadContext, None]):
             if outage is not None:
                 raise DatabaseUnavailable(outage)
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """The result in the negotiated media type, with its GraphQL-over-HTTP status.
+
+        Strawberry's sub-response is left out: Masthead's context never hands it to a
+        resolver, so it holds nothing to copy.
+        """
+        media_type = _MEDIA_TYPE.get()
+        status = result_status(response_data, media_type)
+        return Response(self.encode_json(response_data), status, media_type=media_type)
+
     def encode_json(self, data: object) -> bytes:
         """orjson: several times faster than the standard library on large results."""
         return orjson.dumps(data)
@@ -331,7 +359,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         An error that says the database is down or behind answers the request with 503:
         part of an answer from a database that stopped midway is not worth keeping.
         """
-        response: GraphQLHTTPResponse = {"data": result.data}
+        response: GraphQLHTTPResponse = {}
+        # A request error in application/graphql-response+json has no `data`: nothing ran.
+        if _MEDIA_TYPE.get() != GRAPHQL_RESPONSE or not is_request_error(result):
+            response["data"] = result.data
         if isinstance(request, Request):
             # A batch is kept only if every one of its answers is.
             request.state.cacheable = (
