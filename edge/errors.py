@@ -11,6 +11,7 @@ from masthead.schema.core.errors import INTERNAL, error_code
 MASKED_MESSAGE = "Internal server error"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
 
 
 def format_error(error: GraphQLError, *, mask_internal: bool) -> dict[str, object]:
@@ -25,11 +26,6 @@ def format_error(error: GraphQLError, *, mask_internal: bool) -> dict[str, objec
     if code == INTERNAL and (mask_internal or isinstance(error.original_error, SQLAlchemyError)):
         formatted["message"] = MASKED_MESSAGE
     return formatted
-
-
-def accepts_graphql_response(accept: str) -> bool:
-    """Whether a client's `Accept` names the GraphQL-over-HTTP media type."""
-    return GRAPHQL_RESPONSE in accept
 
 
 def request_error(
@@ -65,16 +61,38 @@ class Refused(Exception):
         self.extensions: dict[str, object] = {}
         self.headers: dict[str, str] = {}
 
-    def response(self, accept: str) -> Response:
+    def response(self, media_type: str) -> Response:
         """The refusal in the media type the client accepts."""
-        graphql_response = accepts_graphql_response(accept)
-        status = 200 if self.document and not graphql_response else self.status
+        status = 200 if self.document and media_type != GRAPHQL_RESPONSE else self.status
         # A refusal holds for this request only: no cache keeps it (a CDN would replay it).
         headers = {"Cache-Control": "no-store", **self.headers}
         if self.status == 401:  # noqa: PLR2004
             headers["WWW-Authenticate"] = "Bearer"
-        body = request_error(self.message, self.code, with_data=not graphql_response)
-        if self.extensions:
-            body["extensions"] = self.extensions
-        media_type = GRAPHQL_RESPONSE if graphql_response else "application/json"
-        return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)
+        return refusal_response(
+            self.message,
+            self.code,
+            status=status,
+            media_type=media_type,
+            extensions=self.extensions,
+            headers=headers,
+        )
+
+
+def refusal_response(  # noqa: PLR0913 - the parts of one answer, each named
+    message: str,
+    code: str | None = None,
+    *,
+    status: int,
+    media_type: str,
+    extensions: dict[str, object] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A request refused before or instead of running, in `media_type`.
+
+    `application/graphql-response+json` leaves out `data`: nothing ran.
+    `application/json` keeps `data: null`, as Masthead always answered there.
+    """
+    body = request_error(message, code, with_data=media_type != GRAPHQL_RESPONSE)
+    if extensions:
+        body["extensions"] = extensions
+    return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -20,16 +19,25 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequ
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from masthead.edge.admission import Admission
-from masthead.edge.body_limit import body_limited
+from masthead.edge.body_limit import request_body_limited
 from masthead.edge.errors import (
+    GRAPHQL_RESPONSE,
+    JSON,
     MASKED_MESSAGE,
-    PAYLOAD_TOO_LARGE,
     Refused,
     format_error,
-    request_error,
+    refusal_response,
+)
+from masthead.edge.graphql_http import (
+    check_parameters,
+    is_request_error,
+    negotiate,
+    refuse_unacceptable,
+    result_status,
+    strawberry_refusal,
 )
 from masthead.edge.http_caching import with_cache_headers
-from masthead.edge.rate_limit import Quota, RateLimiter, client_address, parse_networks
+from masthead.edge.rate_limit import Caller, Quota, RateLimiter, caller_of, parse_networks
 from masthead.edge.request_log import note_request
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.trusted_documents import load_manifest
@@ -43,21 +51,14 @@ from masthead.resolvers.token import viewer_for_token
 from masthead.schema.core.errors import INTERNAL, error_code, logger
 from masthead.settings import Settings
 
-# Room for the multipart envelope (operations, map, part headers) around an upload.
-MULTIPART_OVERHEAD = 64 * 1024
 RATE_LIMITED = "RATE_LIMITED"
-
-
-class Caller(NamedTuple):
-    """Whose rate-limit budget a request spends."""
-
-    key: str
-    with_token: bool
 
 
 # The request's caller, and what its charge left, from the answer's start to its end.
 _CALLER: ContextVar[Caller | None] = ContextVar("masthead_caller", default=None)
 _QUOTA: ContextVar[Quota | None] = ContextVar("masthead_quota", default=None)
+# The media type the request's answer takes, whatever the answer is.
+_MEDIA_TYPE: ContextVar[str] = ContextVar("masthead_media_type", default=JSON)
 
 
 class GraphQLView(GraphQL[ReadContext, None]):
@@ -104,26 +105,27 @@ class GraphQLView(GraphQL[ReadContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
-        caller = _CALLER.set(self._caller(request))
+        accepted = negotiate(request.headers.get("accept"))
+        answer_as = accepted or JSON
+        media = _MEDIA_TYPE.set(answer_as)
+        caller = _CALLER.set(caller_of(request, self.trusted_proxies))
         quota = _QUOTA.set(None)
         try:
-            request = Request(scope=scope, receive=self._within_body_limit(request, receive))
+            if accepted is None:
+                refuse_unacceptable(request)
+            limited = request_body_limited(request, receive, self.settings)
+            request = Request(scope=scope, receive=limited)
             response = await self._answer(request)
         except HTTPException as refusal:
-            body = request_error(refusal.reason)
-            body["extensions"] = {"cost": self._nothing_ran()}
-            if request.method == "GET" and "mutations are not allowed" in refusal.reason:
-                # GraphQL over HTTP: a mutation over GET is the wrong method, not a bad body.
-                response = JSONResponse(body, status_code=405, headers={"Allow": "POST"})
-            else:
-                response = JSONResponse(body, status_code=refusal.status_code)
+            cost: dict[str, object] = {"cost": self._nothing_ran()}
+            response = strawberry_refusal(refusal, request, answer_as, cost)
         except Refused as refusal:
             note_request(code=refusal.code)
             refusal.extensions.setdefault("cost", self._nothing_ran())
-            response = refusal.response(request.headers.get("accept", ""))
+            response = refusal.response(answer_as)
         except DatabaseUnavailable as unavailable:
             note_request(code="SERVICE_UNAVAILABLE")
-            response = unavailable_response(unavailable.outage)
+            response = unavailable_response(unavailable.outage, answer_as)
         except Exception as error:  # noqa: BLE001 - every answer is GraphQL JSON, even a crash
             response = await self._failure(request, error)
         finally:
@@ -133,16 +135,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
             response.headers.update(charged.headers())
         _CALLER.reset(caller)
         _QUOTA.reset(quota)
+        _MEDIA_TYPE.reset(media)
         await with_cache_headers(request, response)(scope, receive, send)
-
-    def _caller(self, request: Request) -> Caller:
-        """Whose budget a request spends: its token's, or its client address's."""
-        header = request.headers.get("authorization", "")
-        if header:
-            return Caller("token:" + hashlib.sha256(header.encode()).hexdigest()[:32], True)
-        peer = request.client.host if request.client else "unknown"
-        forwarded = request.headers.get("x-forwarded-for")
-        return Caller("address:" + client_address(peer, forwarded, self.trusted_proxies), False)
 
     async def _charge(self, points: int) -> None:
         """Spend `points` of the caller's budget; RATE_LIMITED (429) when it is spent."""
@@ -168,13 +162,13 @@ class GraphQLView(GraphQL[ReadContext, None]):
         """503 when the database is down or behind; else a masked 500 (the log has it all)."""
         outage = await outage_behind([error], request.app.state.engine)
         if outage is not None:
-            return unavailable_response(outage)
+            return unavailable_response(outage, _MEDIA_TYPE.get())
         logger.error("internal error: %s", type(error).__name__, exc_info=error)
-        return JSONResponse(request_error(MASKED_MESSAGE, INTERNAL), status_code=500)
+        return refusal_response(MASKED_MESSAGE, INTERNAL, status=500, media_type=_MEDIA_TYPE.get())
 
     async def _answer(self, request: Request) -> Response:
         """Run the request, or reuse the public answer to the same request while fresh."""
-        key = None if self.cache is None else await self.cache.key(request)
+        key = None if self.cache is None else await self.cache.key(request, _MEDIA_TYPE.get())
         if self.cache is None or key is None:
             return await self.run(request)
         await self.admission.check_before_cache(request)
@@ -191,28 +185,6 @@ class GraphQLView(GraphQL[ReadContext, None]):
             answer = CachedAnswer(bytes(response.body), media_type, generation, expires)
             self.cache.put(key, answer)
         return response
-
-    def _within_body_limit(self, request: Request, receive: Receive) -> Receive:
-        """The body's `receive`, held to the upload limit (multipart) or the request limit.
-
-        A declared `Content-Length` above the limit is refused before reading; a body
-        without one is refused as soon as it passes the limit.
-        A browser sends a multipart form cross-site without asking first, but never with an
-        `Authorization` header: requiring one keeps uploads safe from forged requests (CSRF).
-        """
-        if request.headers.get("content-type", "").startswith("multipart/"):
-            if "authorization" not in request.headers:
-                message = "multipart requests (uploads) need `Authorization: Bearer <token>`"
-                raise Refused(401, "UNAUTHENTICATED", message)
-            limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
-            what = "the upload limit"
-        else:
-            limit, what = self.settings.max_request_bytes, "the limit"
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            message = f"the request body of {int(declared)} bytes exceeds {what} of {limit} bytes"
-            raise Refused(413, PAYLOAD_TOO_LARGE, message)
-        return body_limited(receive, limit, what)
 
     async def _viewer(self, request: Request | WebSocket) -> Viewer:
         header = request.headers.get("authorization")
@@ -267,6 +239,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         """The request's operations, each document held to the limits before any runs."""
         data = await super().parse_http_body(request)
         operations = data if isinstance(data, list) else [data]
+        for operation in operations:
+            check_parameters(operation)
         caller = _CALLER.get()
         requested, names = await self.admission.admit(
             operations,
@@ -320,6 +294,20 @@ class GraphQLView(GraphQL[ReadContext, None]):
             if outage is not None:
                 raise DatabaseUnavailable(outage)
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """The result in the negotiated media type, with its GraphQL-over-HTTP status.
+
+        Strawberry's sub-response is left out: Masthead's context never hands it to a
+        resolver, so it holds nothing to copy.
+        """
+        media_type = _MEDIA_TYPE.get()
+        status = result_status(response_data, media_type)
+        return Response(self.encode_json(response_data), status, media_type=media_type)
+
     def encode_json(self, data: object) -> bytes:
         """orjson: several times faster than the standard library on large results."""
         return orjson.dumps(data)
@@ -338,7 +326,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         An error that says the database is down or behind answers the request with 503:
         part of an answer from a database that stopped midway is not worth keeping.
         """
-        response: GraphQLHTTPResponse = {"data": result.data}
+        response: GraphQLHTTPResponse = {}
+        # A request error in application/graphql-response+json has no `data`: nothing ran.
+        if _MEDIA_TYPE.get() != GRAPHQL_RESPONSE or not is_request_error(result):
+            response["data"] = result.data
         if isinstance(request, Request):
             # A batch is kept only if every one of its answers is.
             request.state.cacheable = (

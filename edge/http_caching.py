@@ -7,6 +7,8 @@ import hashlib
 from starlette.requests import Request
 from starlette.responses import Response
 
+from masthead.edge.cors import add_vary
+
 PRIVATE = "private, no-store"
 # Content changes whenever an editor saves: shared caches may keep a public answer but
 # must ask again each time; the ETag makes that question cheap (304, no body).
@@ -16,12 +18,15 @@ PUBLIC = "public, max-age=0, must-revalidate"
 def with_cache_headers(request: Request, response: Response) -> Response:
     """The response with its caching headers, or a 304 when the client's copy is current.
 
-    Answers to requests with a token may hold drafts: `private, no-store`, always.
+    Every answer varies by `Accept`: it picks the media type, and with it a request
+    error's status. Answers to requests with a token may hold drafts: `private, no-store`.
     """
-    if request.url.path != "/graphql" or response.status_code != 200:  # noqa: PLR2004
+    if request.url.path != "/graphql":
         return response
-    if "cache-control" in response.headers:
-        return response  # an answer that says how to cache it (a refusal: not at all)
+    add_vary(response.headers, "Accept")
+    # Only a 200 that does not say how to cache it (a refusal says: not at all) is ours.
+    if response.status_code != 200 or "cache-control" in response.headers:  # noqa: PLR2004
+        return response
     if "authorization" in request.headers:
         response.headers["Cache-Control"] = PRIVATE
         return response

@@ -8,12 +8,14 @@ logged and `masthead_rate_limit_backend_errors_total` counts it.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from coredis import ConnectionPool
 from limits import RateLimitItem, RateLimitItemPerSecond
@@ -21,6 +23,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 from prometheus_client import Counter
+from starlette.requests import Request
 
 from masthead.settings import Settings
 
@@ -87,6 +90,23 @@ def client_address(peer: str, forwarded_for: str | None, trusted: Iterable[Netwo
         if not _is_trusted(hop, trusted):
             return hop
     return hops[0] if hops else peer
+
+
+class Caller(NamedTuple):
+    """Whose rate-limit budget a request spends."""
+
+    key: str
+    with_token: bool
+
+
+def caller_of(request: Request, trusted: Iterable[Network]) -> Caller:
+    """Whose budget a request spends: its token's, or its client address's."""
+    header = request.headers.get("authorization", "")
+    if header:
+        return Caller("token:" + hashlib.sha256(header.encode()).hexdigest()[:32], True)
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for")
+    return Caller("address:" + client_address(peer, forwarded, trusted), False)
 
 
 class RateLimiter:

@@ -43,20 +43,23 @@ class ResponseCache:
         self.entries = entries
         self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
 
-    async def key(self, request: Request) -> str | None:
-        """The request's key, or None when it must not be cached (token, non-JSON, large)."""
+    async def key(self, request: Request, media_type: str) -> str | None:
+        """The request's key, or None when it must not be cached (token, non-JSON, large).
+
+        The answer's media type is part of it: the same request asked for in the other
+        media type has another body (and, for a request error, another status).
+        """
         if "authorization" in request.headers:
             return None
-        accept = request.headers.get("accept", "")
         if request.method == "GET" and not {"query", "extensions"} & set(request.query_params):
             return None  # GraphiQL's page, or a refusal: no need to ask the database first
         if request.method == "GET":
-            material = f"GET\n{accept}\n{request.url.query}".encode()
+            material = f"GET\n{media_type}\n{request.url.query}".encode()
         elif request.headers.get("content-type", "").startswith("application/json"):
             body = await request.body()
             if len(body) > MAX_KEYED_BODY:
                 return None
-            material = f"POST\n{accept}\n".encode() + body
+            material = f"POST\n{media_type}\n".encode() + body
         else:
             return None
         return hashlib.sha256(material).hexdigest()

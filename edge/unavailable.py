@@ -148,11 +148,12 @@ def _first_line(error: BaseException) -> str:
     return f"{type(cause).__name__}: {lines[0] if lines else ''}"
 
 
-def unavailable_response(outage: Outage) -> JSONResponse:
-    """503 with the GraphQL error and when to ask again; nothing ran, so no `data`."""
+def unavailable_response(outage: Outage, media_type: str) -> JSONResponse:
+    """503 with the GraphQL error and when to ask again, in `media_type`; nothing ran: no `data`."""
     extensions = {"code": SERVICE_UNAVAILABLE, "reason": outage.value}
     return JSONResponse(
         {"errors": [{"message": outage.message, "extensions": extensions}]},
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        media_type=media_type,
     )

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from masthead.database import StatementTally
 from masthead.interchange import import_document
 from masthead.models import ContentStatus
 from masthead.server import create_app
@@ -122,3 +123,17 @@ async def test_errors_are_not_cached(cached: GraphQLClient) -> None:
     await cached.query(bad)
 
     assert cached.last_statements > 1
+
+
+async def test_an_answer_is_cached_once_per_media_type(cached: GraphQLClient) -> None:
+    graphql_response, json = "application/graphql-response+json", "application/json"
+    seen = []
+    for accept in [graphql_response, json, graphql_response, json, "*/*"]:
+        before = StatementTally.total
+        response = await cached.client.get(
+            "/graphql", params={"query": LIST}, headers={"Accept": accept}
+        )
+        seen.append((response.headers["content-type"], StatementTally.total - before == 1))
+
+    cached_or_not = [(graphql_response, False), (json, False), (graphql_response, True)]
+    assert seen == [*cached_or_not, (json, True), (json, True)]
