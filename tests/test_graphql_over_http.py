@@ -4,25 +4,15 @@ server audits check a live `masthead serve` against the specification."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
 import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.backends import BACKEND
-from tests.processes import free_port, serving
+from tests.node_tools import installed_clients, live_masthead, require_node
 
-AUDIT = Path(__file__).parent / "http_audit"
-MASTHEAD = Path(sys.executable).parent / "masthead"
-NPM_SECONDS = 300
 AUDIT_SECONDS = 120
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -195,57 +185,15 @@ async def test_every_answer_varies_by_accept(client: httpx.AsyncClient, body: ob
     assert "Accept" in {part.strip() for part in response.headers["vary"].split(",")}
 
 
-def require_node() -> tuple[str, str]:
-    """`node` and `npm`, in the SQLite pass only; required in CI, optional on a laptop."""
-    if BACKEND == "postgresql":
-        pytest.skip("the audits do not depend on the database: they run in the SQLite pass")
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node or npm is missing and CI requires the GraphQL-over-HTTP audits")
-        pytest.skip("node or npm is missing (apt-get install nodejs npm)")
-    return node, npm
-
-
-def installed_audit(cache: pytest.Cache, npm: str) -> Path:
-    """tests/http_audit with its packages, installed by `npm ci` once per lock file."""
-    manifest = (AUDIT / "package.json").read_bytes() + (AUDIT / "package-lock.json").read_bytes()
-    directory = cache.mkdir(f"http-audit-{hashlib.sha256(manifest).hexdigest()[:16]}")
-    if not (directory / "node_modules" / ".package-lock.json").exists():
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(AUDIT / name, directory / name)
-        command = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
-        done = subprocess.run(
-            command, cwd=directory, capture_output=True, text=True, timeout=NPM_SECONDS, check=False
-        )
-        assert done.returncode == 0, f"npm ci failed:\n{done.stdout}{done.stderr}"
-    shutil.copy(AUDIT / "audit.mjs", directory / "audit.mjs")  # next to its node_modules
-    return directory
-
-
-@contextmanager
-def live_masthead(directory: Path) -> Iterator[str]:
-    """`masthead serve` with default settings on a migrated SQLite database: its /graphql."""
-    # Default settings: none of the MASTHEAD_* variables of the shell that runs the tests.
-    env = {name: value for name, value in os.environ.items() if not name.startswith("MASTHEAD_")}
-    env["MASTHEAD_DATABASE_URL"] = f"sqlite+aiosqlite:///{directory / 'masthead.db'}"
-    env["MASTHEAD_MEDIA_DIR"] = str(directory / "media")
-    subprocess.run([MASTHEAD, "migrate"], env=env, cwd=directory, check=True, capture_output=True)
-    port = free_port()
-    with serving([str(MASTHEAD), "serve", "--port", str(port)], env=env, cwd=directory):
-        yield f"http://127.0.0.1:{port}/graphql"
-
-
 def test_every_must_and_should_audit_of_graphql_http_passes(
     pytestconfig: pytest.Config, tmp_path: Path
 ) -> None:
     node, npm = require_node()
-    assert pytestconfig.cache is not None, "the audit's packages are kept in pytest's cache"
-    audit = installed_audit(pytestconfig.cache, npm)
+    clients = installed_clients(pytestconfig.cache, npm)
 
     with live_masthead(tmp_path) as url:
         done = subprocess.run(
-            [node, audit / "audit.mjs", url],
+            [node, clients / "audit.mjs", url],
             capture_output=True,
             text=True,
             timeout=AUDIT_SECONDS,

@@ -1,12 +1,14 @@
 """Automatic persisted queries over POST and GET: unknown hashes, registration, mismatches,
-the store in process and in Redis, and a Redis that does not answer."""
+the store in process and in Redis, a Redis that does not answer, and Apollo Client's link."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import subprocess
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,12 +21,14 @@ from masthead.edge.persisted_queries import PERSISTED_QUERIES, MemoryDocuments
 from masthead.server import create_app
 from masthead.settings import Settings
 from tests.factories import Factory
+from tests.node_tools import installed_clients, live_masthead, require_node
 from tests.processes import free_port
 from tests.redis_probe import REDIS_URL
 
 DOCUMENT = "query Titles { posts(first: 5) { nodes { title } } }"
 HASH = hashlib.sha256(DOCUMENT.encode()).hexdigest()
 Clients = Callable[..., httpx.AsyncClient]
+APOLLO_SECONDS = 60
 
 
 def by_hash(sha256: str = HASH) -> dict[str, Any]:
@@ -205,3 +209,35 @@ async def test_a_redis_that_does_not_answer_serves_documents_sent_in_full(
     assert in_full.json()["data"] == {"posts": {"nodes": [{"title": "Persisted"}]}}
     assert counted("store_error") == errors + 2
     assert "persisted query store unavailable" in caplog.text
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/graphql-response+json"])
+def test_apollo_clients_persisted_query_link_sends_hashes_after_one_miss(
+    pytestconfig: pytest.Config, tmp_path: Path, accept: str
+) -> None:
+    node, npm = require_node()
+    clients = installed_clients(pytestconfig.cache, npm)
+
+    with live_masthead(tmp_path) as url:
+        done = subprocess.run(
+            [node, clients / "apollo_apq.mjs", url, accept],
+            capture_output=True,
+            text=True,
+            timeout=APOLLO_SECONDS,
+            check=False,
+        )
+
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    miss_status = 404 if accept.startswith("application/graphql-response") else 200
+    assert seen["exchanges"] == [
+        {
+            "method": "GET",
+            "sentQuery": False,
+            "status": miss_status,
+            "code": "PERSISTED_QUERY_NOT_FOUND",
+        },
+        {"method": "POST", "sentQuery": True, "status": 200, "code": None},
+        {"method": "GET", "sentQuery": False, "status": 200, "code": None},
+    ]
+    assert seen["results"] == [0, 0]  # both answered, from a new and empty database
