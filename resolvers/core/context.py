@@ -37,6 +37,13 @@ class Viewer:
         return self.role == "public"
 
 
+class OperationFinishedError(RuntimeError):
+    """A statement asked for after the operation's connection was released."""
+
+    def __init__(self) -> None:
+        super().__init__("the operation has finished: no statement may run for it")
+
+
 class ReadContext:
     """Everything one GraphQL operation shares: statements run on one connection in turn."""
 
@@ -63,12 +70,21 @@ class ReadContext:
         self.memo: dict[Hashable, Any] = {}
         # Set when the request ran out of time: its connection may be mid-statement.
         self.abandoned = False
+        self.closed = False
 
     async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
         """Run one statement on the operation's connection (one snapshot per operation)."""
         async with self._lock:
+            if self.closed:
+                # A loader still running after its operation failed elsewhere: opening a
+                # connection now would leave it open, since the operation closed already.
+                raise OperationFinishedError
             if self._connection is None:
-                self._connection = await self.engine.connect()
+                connection = await self.engine.connect()
+                if self.closed:  # the operation ended while this connection was opening
+                    await connection.close()
+                    raise OperationFinishedError
+                self._connection = connection
             result = await self._connection.execute(statement)
             return result.all()
 
@@ -89,6 +105,7 @@ class ReadContext:
         After a timeout it is dropped instead: a hung database would never answer the
         rollback that returns it to the pool.
         """
+        self.closed = True  # not under the lock: a hung statement may hold it
         if self._connection is not None:
             connection, self._connection = self._connection, None
             if self.abandoned:
