@@ -53,14 +53,16 @@ def _count_statement(backend: str) -> Any:
     return before_cursor_execute
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: AsyncEngine, settings: Settings) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Negative: a size in KiB. Each pooled connection has its own page cache.
+        cursor.execute(f"PRAGMA cache_size=-{int(settings.sqlite_cache_kib)}")
         cursor.close()
 
 
@@ -178,7 +180,7 @@ def create_engine(
     url = async_database_url(url) if url else settings.database_url
     if is_sqlite(url):
         engine = create_async_engine(url, pool_size=settings.pool_size, max_overflow=10)
-        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        _configure_sqlite(engine, settings)
         _watch_sqlite_file(engine, must_exist=must_exist)
         backend = "sqlite"
     else:

@@ -172,7 +172,13 @@ class Settings(BaseSettings):
     media_dir: str = "media"
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_body_chars: int = Field(default=500_000, ge=1)
+    # Memory: every cache in the process is bounded by bytes (0 turns one off); the
+    # response cache also by a number of answers. SQLite's page cache is per connection.
     response_cache_entries: int = Field(default=1000, ge=0)
+    response_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+    markdown_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    document_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    sqlite_cache_kib: int = Field(default=2000, ge=0)
     # Request limits, checked before anything runs (edge/document_checks.py): bytes of a
     # JSON body; a document's field depth, aliases, tokens, directives on one field; the
     # operations of a JSON array body (0: batching off).

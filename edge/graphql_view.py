@@ -74,8 +74,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.clock = clock
-        entries = settings.response_cache_entries
-        self.cache = ResponseCache(entries) if entries > 0 else None
+        entries, max_bytes = settings.response_cache_entries, settings.response_cache_bytes
+        self.cache = ResponseCache(max_bytes, entries) if entries and max_bytes else None
         trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
         self.admission = Admission(settings, self.schema, trusted)
         self.rate_limiter = RateLimiter(settings)
