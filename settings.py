@@ -168,6 +168,10 @@ class Settings(BaseSettings):
     host: Annotated[str, AfterValidator(host_address)] = "127.0.0.1"
     port: Annotated[int, AfterValidator(port_number)] = 8000
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # How long a write may wait for its turn at the write lock before it is refused with a
+    # retryable 503 WRITE_TIMEOUT (SQLite: the queue and another process's lock; PostgreSQL:
+    # each row lock, as `lock_timeout`). Below request_timeout_ms, so the 503 comes first.
+    write_timeout_s: float = Field(default=5.0, gt=0, le=3600)
     pool_size: int = Field(default=10, ge=1)
     media_dir: str = "media"
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
