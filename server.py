@@ -19,7 +19,12 @@ from masthead.edge.cors import CORSMiddleware
 from masthead.edge.graphql_view import GraphQLView
 from masthead.edge.health import healthz, readyz
 from masthead.edge.media import media_route
-from masthead.edge.memory import MemoryCollector, OpenConnections, memory_registry
+from masthead.edge.memory import (
+    MemoryCollector,
+    OpenConnections,
+    limit_malloc_arenas,
+    memory_registry,
+)
 from masthead.edge.metrics import MetricsMiddleware, metrics
 from masthead.edge.persisted_queries import MemoryDocuments
 from masthead.edge.request_log import RequestLogMiddleware, configure_request_log
@@ -63,6 +68,7 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Start-up objects live for the whole process: keep them out of the cyclic GC's scans.
         configure_request_log(as_json=settings.env == "production")
+        limit_malloc_arenas()  # before the database connections start their threads
         gc.collect()
         gc.freeze()
         yield

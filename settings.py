@@ -180,7 +180,7 @@ class Settings(BaseSettings):
     # response cache also by a number of answers. SQLite's page cache is per connection.
     response_cache_entries: int = Field(default=1000, ge=0)
     response_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
-    markdown_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    markdown_cache_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
     document_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     sqlite_cache_kib: int = Field(default=2000, ge=0)
     # Request limits, checked before anything runs (edge/document_checks.py): bytes of a

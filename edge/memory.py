@@ -1,9 +1,10 @@
-"""What the process keeps in memory, read at each scrape of `/metrics`: caches and SQLite."""
+"""What the process keeps in memory: gauges read at each scrape of `/metrics`, malloc's arenas."""
 
 from __future__ import annotations
 
 import _sqlite3
 import ctypes
+import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
@@ -20,6 +21,28 @@ CACHE_GAUGES = (
     ("masthead_cache_entries", "Entries a cache holds now", "entries"),
     ("masthead_cache_max_bytes", "Bytes a cache may hold at most", "max_bytes"),
 )
+
+
+# glibc's `mallopt` parameter for the most arenas, and the number Masthead asks for.
+M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Keep glibc's malloc to `arenas` arenas, unless `MALLOC_ARENA_MAX` already says.
+
+    Otherwise every thread that allocates (aiosqlite runs one per SQLite connection) may
+    get an arena of its own, up to eight per core, and memory freed in one arena is seldom
+    handed back: resident memory creeps up while the connections come and go. False where
+    there is no such setting (not glibc).
+    """
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_ARENA_MAX, arenas))
 
 
 @cache
@@ -108,7 +131,7 @@ class MemoryCollector(Collector):
             "PostgreSQL statements kept prepared by the open connections",
             value=connections.prepared_statements(),
         )
-        used = sqlite_memory_used()
+        used = sqlite_memory_used() if connections.engine.dialect.name == "sqlite" else None
         if used is not None:
             yield GaugeMetricFamily(
                 "masthead_sqlite_memory_bytes",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import platform
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
+from masthead.edge.memory import limit_malloc_arenas
 from masthead.server import create_app
 from masthead.settings import Settings
 from tests import backends
@@ -156,3 +158,14 @@ async def test_metrics_show_the_statements_postgresql_connections_keep(
 
     assert gauge(exposition, "masthead_sql_prepared_statements") > 0
     assert gauge(exposition, "masthead_sql_compiled_statements") > 0
+    assert "masthead_sqlite_memory_bytes" not in exposition
+
+
+def test_malloc_keeps_to_two_arenas_unless_malloc_arena_max_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert limit_malloc_arenas() is (platform.libc_ver()[0] == "glibc")
+
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False

@@ -36,7 +36,7 @@ def _rendering_bytes(source: str, rendering: Rendering) -> int:
 
 # One per process, keyed by the body itself; `MASTHEAD_MARKDOWN_CACHE_BYTES` bounds it.
 RENDERINGS: BoundedCache[str, Rendering] = BoundedCache(
-    "markdown", 16 * 1024 * 1024, _rendering_bytes
+    "markdown", 8 * 1024 * 1024, _rendering_bytes
 )
 
 
