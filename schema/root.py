@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.extensions import ParserCache
 
 from masthead.resolvers.asset import asset_by_id
 from masthead.resolvers.author import author_by_id
@@ -23,7 +24,6 @@ from masthead.schema.author.queries import AuthorQueries
 from masthead.schema.author.types import Author
 from masthead.schema.core.context import Info, from_optional_row
 from masthead.schema.core.directives import ListSize
-from masthead.schema.core.documents import DOCUMENT_CACHE_BYTES, DocumentParsing
 from masthead.schema.core.errors import MastheadSchema
 from masthead.schema.core.exposure import ExposureSchema, validation
 from masthead.schema.core.extensions import OperationLifecycle
@@ -98,16 +98,8 @@ class Mutation(PostMutations, PageMutations, AuthorMutations, TagMutations, Asse
     """The root mutation type."""
 
 
-def build_schema(
-    *,
-    introspection: bool = True,
-    field_suggestions: bool = True,
-    document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
-) -> MastheadSchema:
-    """The executable schema; production turns introspection and "Did you mean" off.
-
-    It keeps the documents it parsed up to `document_cache_bytes`.
-    """
+def build_schema(*, introspection: bool = True, field_suggestions: bool = True) -> MastheadSchema:
+    """The executable schema; production turns introspection and "Did you mean" off."""
     return ExposureSchema(
         query=Query,
         mutation=Mutation,
@@ -116,9 +108,8 @@ def build_schema(
             OperationLifecycle,
             CostLimit,
             RequestTimeout,
-            DocumentParsing,
+            lambda: ParserCache(maxsize=1024),
             validation(introspection=introspection, field_suggestions=field_suggestions),
         ],
         field_suggestions=field_suggestions,
-        document_cache_bytes=document_cache_bytes,
     )

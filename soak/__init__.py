@@ -1,1 +1,0 @@
-"""The soak and fault suite: a mixed load whose client-side journal is checked against the store."""

@@ -1,7 +1,0 @@
-"""`python -m soak`: see `soak.run`."""
-
-import sys
-
-from soak.run import main
-
-sys.exit(main())
