@@ -105,7 +105,14 @@ class ReadContext:
         After a timeout it is dropped instead: a hung database would never answer the
         rollback that returns it to the pool.
         """
-        self.closed = True  # not under the lock: a hung statement may hold it
+        self.closed = True
+        if self.abandoned:  # not under the lock: the hung statement may hold it
+            await self._release()
+            return
+        async with self._lock:  # a loader's statement in flight ends before its connection
+            await self._release()
+
+    async def _release(self) -> None:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             if self.abandoned:
