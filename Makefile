@@ -1,11 +1,11 @@
-# The four commands a developer and CI run unchanged: serve, test, check, bench.
+# The commands a developer and CI run unchanged: serve, test, check, bench, soak.
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VENDOR := graphiql/static/vendor
 PYTHON ?= python3
 
-.PHONY: serve test check bench schema install assets
+.PHONY: serve test check bench soak schema install assets
 
 # Checked before the venv is made: what is missing is one line, not a half-made .venv.
 PYTHON_IS_NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
@@ -55,3 +55,7 @@ schema: $(STAMP)
 ## Seed 20,000 posts and measure the six example queries under concurrent load
 bench: install
 	$(BIN)/python -m bench
+
+## The soak and fault suite: mixed reads and writes on each backend and worker count (SOAK_ARGS=--help)
+soak: install
+	$(BIN)/python -m soak $(SOAK_ARGS)

@@ -53,14 +53,16 @@ def _count_statement(backend: str) -> Any:
     return before_cursor_execute
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: AsyncEngine, settings: Settings) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Negative: a size in KiB. Each pooled connection has its own page cache.
+        cursor.execute(f"PRAGMA cache_size=-{int(settings.sqlite_cache_kib)}")
         cursor.close()
 
 
@@ -156,9 +158,16 @@ def _watch_checkouts(engine: AsyncEngine) -> None:
             watch.records.discard(record)
 
 
-def _statement_timeout(timeout_ms: int) -> dict[str, Any]:
-    """PostgreSQL stops any statement running longer than a request may (0: never)."""
-    return {"server_settings": {"statement_timeout": str(timeout_ms)}} if timeout_ms else {}
+def _serving_timeouts(settings: Settings) -> dict[str, Any]:
+    """Serving PostgreSQL's bounds: a statement as long as a request, a lock wait as a write.
+
+    `statement_timeout` follows `MASTHEAD_REQUEST_TIMEOUT_MS` (0: none); `lock_timeout`
+    follows `MASTHEAD_WRITE_TIMEOUT_S`.
+    """
+    timeouts = {"lock_timeout": str(max(int(settings.write_timeout_s * 1000), 1))}
+    if settings.request_timeout_ms:
+        timeouts["statement_timeout"] = str(settings.request_timeout_ms)
+    return {"server_settings": timeouts}
 
 
 def is_sqlite(url: str) -> bool:
@@ -178,7 +187,7 @@ def create_engine(
     url = async_database_url(url) if url else settings.database_url
     if is_sqlite(url):
         engine = create_async_engine(url, pool_size=settings.pool_size, max_overflow=10)
-        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        _configure_sqlite(engine, settings)
         _watch_sqlite_file(engine, must_exist=must_exist)
         backend = "sqlite"
     else:
@@ -186,8 +195,8 @@ def create_engine(
             url,
             pool_size=settings.pool_size,
             max_overflow=10,
-            # Serving only: a migration or an import may run longer statements.
-            connect_args=_statement_timeout(settings.request_timeout_ms if must_exist else 0),
+            # Serving only: a migration or an import may run longer and wait longer for locks.
+            connect_args=_serving_timeouts(settings) if must_exist else {},
         )
         _drop_closed_connections(engine)
         backend = "postgresql"

@@ -6,6 +6,8 @@ import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -17,11 +19,21 @@ from masthead.edge.cors import CORSMiddleware
 from masthead.edge.graphql_view import GraphQLView
 from masthead.edge.health import healthz, readyz
 from masthead.edge.media import media_route
+from masthead.edge.memory import (
+    MemoryCollector,
+    OpenConnections,
+    limit_malloc_arenas,
+    memory_registry,
+)
 from masthead.edge.metrics import MetricsMiddleware, metrics
+from masthead.edge.persisted_queries import MemoryDocuments
 from masthead.edge.request_log import RequestLogMiddleware, configure_request_log
 from masthead.edge.security_headers import SecurityHeadersMiddleware
 from masthead.graphiql.page import graphiql_routes
 from masthead.models import utcnow
+from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize
+from masthead.resolvers.core.markdown import RENDERINGS
+from masthead.schema.core.documents import DocumentCache
 from masthead.schema.root import build_schema
 from masthead.settings import Settings, get_settings
 
@@ -41,7 +53,9 @@ def create_app(
     schema = build_schema(
         introspection=_switched_on(settings.introspection, settings),
         field_suggestions=_switched_on(settings.field_suggestions, settings),
+        document_cache_bytes=settings.document_cache_bytes,
     )
+    RENDERINGS.resize(settings.markdown_cache_bytes)  # one per process: the last app's bound
     view = GraphQLView(
         schema,
         settings=settings,
@@ -54,6 +68,7 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Start-up objects live for the whole process: keep them out of the cyclic GC's scans.
         configure_request_log(as_json=settings.env == "production")
+        limit_malloc_arenas()  # before the database connections start their threads
         gc.collect()
         gc.freeze()
         yield
@@ -75,7 +90,23 @@ def create_app(
     app.state.engine = engine
     app.state.graphql_view = view  # its connections to Redis close with the app's lifespan
     app.state.settings = settings
+    app.state.memory_metrics = memory_registry(
+        MemoryCollector(partial(_cache_sizes, view), OpenConnections(engine))
+    )
     return app
+
+
+def _cache_sizes(view: GraphQLView) -> list[CacheSize]:
+    """Every cache the app's requests fill, for `/metrics`."""
+    caches: list[BoundedCache[Any, Any]] = [RENDERINGS, view.admission.checks.verdicts]
+    store = view.admission.persisted.store
+    if isinstance(store, MemoryDocuments):
+        caches.append(store.documents)
+    documents = getattr(view.schema, "documents", None)
+    if isinstance(documents, DocumentCache):
+        caches.append(documents.known)
+    sizes = [cache.size() for cache in caches]
+    return sizes if view.cache is None else [view.cache.size(), *sizes]
 
 
 def _switched_on(value: bool | None, settings: Settings) -> bool:

@@ -168,11 +168,21 @@ class Settings(BaseSettings):
     host: Annotated[str, AfterValidator(host_address)] = "127.0.0.1"
     port: Annotated[int, AfterValidator(port_number)] = 8000
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # How long a write may wait for its turn at the write lock before it is refused with a
+    # retryable 503 WRITE_TIMEOUT (SQLite: the queue and another process's lock; PostgreSQL:
+    # each row lock, as `lock_timeout`). Below request_timeout_ms, so the 503 comes first.
+    write_timeout_s: float = Field(default=5.0, gt=0, le=3600)
     pool_size: int = Field(default=10, ge=1)
     media_dir: str = "media"
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_body_chars: int = Field(default=500_000, ge=1)
+    # Memory: every cache in the process is bounded by bytes (0 turns one off); the
+    # response cache also by a number of answers. SQLite's page cache is per connection.
     response_cache_entries: int = Field(default=1000, ge=0)
+    response_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+    markdown_cache_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
+    document_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    sqlite_cache_kib: int = Field(default=2000, ge=0)
     # Request limits, checked before anything runs (edge/document_checks.py): bytes of a
     # JSON body; a document's field depth, aliases, tokens, directives on one field; the
     # operations of a JSON array body (0: batching off).

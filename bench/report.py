@@ -63,7 +63,7 @@ def _row(result: QueryResult) -> str:
     masthead, floor = result.masthead, result.baselines.get("floor")
     cells = [
         result.name, _rps(masthead), f"{masthead.p50_ms:.1f}", f"{masthead.p99_ms:.1f}",
-        f"{masthead.statements:.1f}", _rps(floor),
+        f"{masthead.statements:.1f}" if masthead.statements else "-", _rps(floor),
         _rps(result.baselines.get("naive")), _ratio(masthead, floor),
     ]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
@@ -97,7 +97,10 @@ def render(results: list[QueryResult], run: RunInfo) -> str:
             "*floor*: hand-written SQL and orjson "
             "(`bench/floor.py`); *naive*: plain Strawberry resolvers, one query per relation "
             "per parent (`bench/naive.py`). "
-            f"Masthead's response cache: {cache_line()}."
+            f"Masthead's response cache: {cache_line()}. *mixed*: the soak's load "
+            "(`soak/`) for as long on a copy of the database, reads of the six examples "
+            "beside an editor's writes (create, update on `expectedVersion`, publish, "
+            "delete), each kind timed apart."
         ),
     ]
     notes = [f"- {result.name}: {note}" for result in results for note in result.notes]

@@ -18,6 +18,7 @@ from bench.compare import differences
 from bench.data import DATA_DIR, MASTHEAD, database_url, ensure_database
 from bench.load import GENERATORS, Load, LoadResult, pick_generator, run_load
 from bench.metrics import settled_counters, statements_per_request
+from bench.mixed import MIXED, measure_mixed
 from bench.queries import Example, load_examples, request_body
 from bench.report import QueryResult, RunInfo, render
 from bench.servers import Server, free_port, running_server
@@ -37,7 +38,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=20_000, help="posts in the database")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per query")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
-    parser.add_argument("--only", action="append", metavar="NAME", help="only this query")
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="only this query (or `mixed`)"
+    )
     parser.add_argument("--no-baselines", action="store_true", help="Masthead alone")
     parser.add_argument(
         "--generator", choices=("auto", "wrk", "python"), default="auto",
@@ -181,23 +184,32 @@ def select_examples(names: list[str] | None) -> list[Example]:
         raise BenchError(str(error)) from error
     if not names:
         return examples
-    unknown = set(names) - {example.name for example in examples}
+    unknown = set(names) - {example.name for example in examples} - {MIXED}
     if unknown:
-        known = ", ".join(example.name for example in examples)
+        known = ", ".join([*(example.name for example in examples), MIXED])
         msg = f"unknown query {', '.join(sorted(unknown))} (known: {known})"
         raise BenchError(msg)
     return [example for example in examples if example.name in names]
 
 
+def masthead_alone(stack: ExitStack, database: Path) -> Server:
+    """Masthead without the baselines, on `database`."""
+    return start_servers(stack, database, baselines=False)["masthead"]
+
+
 def run(args: argparse.Namespace) -> str:
-    """Seed if needed, serve, measure every example; the Markdown report."""
+    """Seed if needed, serve, measure every example, then the mixed phase; the Markdown report."""
     examples = select_examples(args.only)
     load = Load(args.concurrency, args.duration, pick_generator(args.generator))
     database = ensure_database(args.posts)
     print(f"Load generator: {GENERATORS[load.generator]}", flush=True)
-    with ExitStack() as stack:
-        servers = start_servers(stack, database, baselines=not args.no_baselines)
-        results = [measure(example, servers, load) for example in examples]
+    results = []
+    if examples:
+        with ExitStack() as stack:
+            servers = start_servers(stack, database, baselines=not args.no_baselines)
+            results = [measure(example, servers, load) for example in examples]
+    if not args.only or MIXED in args.only:
+        results += measure_mixed(database, load, masthead_alone)
     return render(results, RunInfo(args.posts, load))
 
 

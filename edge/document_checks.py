@@ -2,8 +2,9 @@
 
 A document is parsed once with the token limit (`MASTHEAD_MAX_TOKENS`), then each function
 in `CHECKS` reads its syntax tree; the verdict (the first refusal, or none) is kept in a
-bounded LRU keyed by the SHA-256 of the document, so a repeated document costs one hash
-and one dict lookup. Nothing here runs a resolver or a statement.
+least-recently-used cache keyed by the SHA-256 of the document and bounded by bytes
+(`MASTHEAD_DOCUMENT_CACHE_BYTES`), so a repeated document costs one hash and one dict
+lookup. Nothing here runs a resolver or a statement.
 
 Adding a check is one line: write a function `(examined: Examined) -> Refusal | None` and
 append it to `CHECKS`. It reads `examined.document` (the syntax tree), `examined.settings`
@@ -15,7 +16,6 @@ requested cost): the notes are cached with the verdict and read back per request
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -33,6 +33,8 @@ from graphql import (
     parse,
 )
 
+from masthead.resolvers.core.bounded_cache import BoundedCache
+from masthead.schema.core.documents import estimated_bytes
 from masthead.schema.core.limits import OperationCosts
 from masthead.settings import Settings
 
@@ -40,7 +42,8 @@ QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
-CACHED_VERDICTS = 1024
+# A verdict without a syntax tree: its key, refusal and notes.
+VERDICT_BYTES = 500
 # graphql-core's own messages for the two limits its parser enforces.
 PARSER_TOKENS_MESSAGE = "Document contains more than"
 PARSER_NESTING_MESSAGE = "Document is nested too deeply"
@@ -70,6 +73,8 @@ class Verdict:
 
     refusal: Refusal | None
     notes: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    # What the kept syntax tree costs in memory (0 when none is kept).
+    document_bytes: int = 0
 
 
 Check = Callable[[Examined], Refusal | None]
@@ -220,26 +225,28 @@ def _parsed(query: str, settings: Settings) -> DocumentNode | Refusal | None:
         return None
 
 
+def _verdict_bytes(_key: bytes, verdict: Verdict) -> int:
+    return VERDICT_BYTES + verdict.document_bytes
+
+
 class DocumentChecks:
-    """Runs `checks` over each new document and remembers the verdict (bounded LRU)."""
+    """Runs `checks` over each new document and remembers the verdict (bounded by bytes)."""
 
     def __init__(self, settings: Settings, schema: Any, checks: tuple[Check, ...] = CHECKS) -> None:
         self.settings = settings
         self.schema = schema
         self.checks = checks
-        self._verdicts: OrderedDict[bytes, Verdict] = OrderedDict()
+        self.verdicts: BoundedCache[bytes, Verdict] = BoundedCache(
+            "document_checks", settings.document_cache_bytes, _verdict_bytes
+        )
 
     def verdict(self, query: str) -> Verdict:
         """The checks' verdict on `query`, computed on first sight only."""
         key = hashlib.sha256(query.encode(errors="surrogatepass")).digest()
-        verdict = self._verdicts.get(key)
+        verdict = self.verdicts.get(key)
         if verdict is None:
             verdict = self._examine(query)
-            self._verdicts[key] = verdict
-            if len(self._verdicts) > CACHED_VERDICTS:
-                self._verdicts.popitem(last=False)
-        else:
-            self._verdicts.move_to_end(key)
+            self.verdicts.put(key, verdict)
         return verdict
 
     def _examine(self, query: str) -> Verdict:
@@ -253,4 +260,4 @@ class DocumentChecks:
             limit = self.settings.max_query_depth
             message = f"the document nests too deeply to measure (the depth limit is {limit})"
             refusal = Refusal(QUERY_TOO_DEEP, message)
-        return Verdict(refusal, MappingProxyType(examined.notes))
+        return Verdict(refusal, MappingProxyType(examined.notes), estimated_bytes(query))

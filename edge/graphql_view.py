@@ -41,7 +41,12 @@ from masthead.edge.rate_limit import Caller, Quota, RateLimiter, caller_of, pars
 from masthead.edge.request_log import note_request
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.trusted_documents import load_manifest
-from masthead.edge.unavailable import DatabaseUnavailable, outage_behind, unavailable_response
+from masthead.edge.unavailable import (
+    DatabaseUnavailable,
+    Outage,
+    outage_behind,
+    unavailable_response,
+)
 from masthead.graphiql.examples import graphiql_examples
 from masthead.graphiql.page import graphiql_response, render_page
 from masthead.models import utcnow
@@ -74,8 +79,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.clock = clock
-        entries = settings.response_cache_entries
-        self.cache = ResponseCache(entries) if entries > 0 else None
+        entries, max_bytes = settings.response_cache_entries, settings.response_cache_bytes
+        self.cache = ResponseCache(max_bytes, entries) if entries and max_bytes else None
         trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
         self.admission = Admission(settings, self.schema, trusted)
         self.rate_limiter = RateLimiter(settings)
@@ -291,7 +296,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         originals = [e.original_error for e in result.errors or () if e.original_error]
         if originals:
             outage = await outage_behind(originals, request.app.state.engine)
-            if outage is not None:
+            # A write refused after another field of the operation wrote is an error in a
+            # 200 answer: a 503 would hide the write that was made.
+            wrote = any(value is not None for value in (result.data or {}).values())
+            if outage is not None and not (outage is Outage.WRITE_TIMEOUT and wrote):
                 raise DatabaseUnavailable(outage)
 
     def create_response(

@@ -1,4 +1,4 @@
-"""Prometheus metrics: requests and latency by route (SQL statements are counted in `database`)."""
+"""Prometheus metrics: requests and latency by route (SQL in `database`, caches in `memory`)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ class MetricsMiddleware:
             REQUESTS.labels(path, str(status)).inc()
 
 
-async def metrics(_request: Request) -> Response:
-    """The Prometheus text exposition."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+async def metrics(request: Request) -> Response:
+    """The Prometheus text exposition: the process's metrics, then the app's memory gauges."""
+    own = getattr(request.app.state, "memory_metrics", None)
+    body = generate_latest() + (generate_latest(own) if own is not None else b"")
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 from typing import Protocol
 
 from coredis import ConnectionPool, Redis
@@ -28,6 +27,7 @@ from prometheus_client import Counter
 from masthead.edge.errors import Refused
 from masthead.edge.request_log import note_request
 from masthead.edge.trusted_documents import TrustedDocuments, document_hash, document_key
+from masthead.resolvers.core.bounded_cache import BoundedCache, text_bytes
 from masthead.settings import Settings
 
 logger = logging.getLogger("masthead.persisted_queries")
@@ -60,27 +60,18 @@ class MemoryDocuments:
     """In process: least recently used documents forgotten beyond a total size in bytes."""
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._documents: OrderedDict[str, str] = OrderedDict()
+        self.documents: BoundedCache[str, str] = BoundedCache(
+            "persisted_queries", max_bytes, text_bytes
+        )
 
     async def get(self, key: str) -> str | None:
         """The document, now the most recently used."""
-        document = self._documents.get(key)
-        if document is not None:
-            self._documents.move_to_end(key)
-        return document
+        return self.documents.get(key)
 
     async def put(self, key: str, document: str) -> None:
         """Keep the document, forgetting the least recently used beyond the size."""
-        if key in self._documents:
-            self._documents.move_to_end(key)
-            return
-        self._documents[key] = document
-        self.size += len(document)
-        while self.size > self.max_bytes and self._documents:
-            _, forgotten = self._documents.popitem(last=False)
-            self.size -= len(forgotten)
+        if self.documents.get(key) is None:
+            self.documents.put(key, document)
 
 
 class RedisDocuments:

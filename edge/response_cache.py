@@ -9,17 +9,20 @@ live. Requests with a token are never cached: they may see drafts.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 from prometheus_client import Counter
 from starlette.requests import Request
 
+from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize, text_bytes
+
 CACHE_LOOKUPS = Counter(
     "masthead_response_cache", "Public GraphQL answers looked up in the cache", ["result"]
 )
 MAX_KEYED_BODY = 64 * 1024
+# An answer's own object, its generation and expiry, beyond its key and body.
+ANSWER_BYTES = 150
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,26 @@ class CachedAnswer:
         return generation == self.generation and (self.expires is None or now < self.expires)
 
 
-class ResponseCache:
-    """A bounded, least-recently-used map from request key to answer (one per process)."""
+def _answer_bytes(key: str, answer: CachedAnswer) -> int:
+    return text_bytes(key, answer.body) + ANSWER_BYTES
 
-    def __init__(self, entries: int) -> None:
-        self.entries = entries
-        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
+
+class ResponseCache:
+    """A least-recently-used map from request key to answer (one per process).
+
+    Bounded by the bytes of its keys and bodies (`MASTHEAD_RESPONSE_CACHE_BYTES`) and by
+    a number of answers (`MASTHEAD_RESPONSE_CACHE_ENTRIES`); an answer larger than the
+    whole budget is served but not kept.
+    """
+
+    def __init__(self, max_bytes: int, entries: int) -> None:
+        self._answers: BoundedCache[str, CachedAnswer] = BoundedCache(
+            "response", max_bytes, _answer_bytes, max_entries=entries
+        )
+
+    def size(self) -> CacheSize:
+        """What it holds now, for `/metrics`."""
+        return self._answers.size()
 
     async def key(self, request: Request, media_type: str) -> str | None:
         """The request's key, or None when it must not be cached (token, non-JSON, large).
@@ -70,13 +87,9 @@ class ResponseCache:
         if answer is None or not answer.fresh(generation, now):
             CACHE_LOOKUPS.labels("miss").inc()
             return None
-        self._answers.move_to_end(key)
         CACHE_LOOKUPS.labels("hit").inc()
         return answer
 
     def put(self, key: str, answer: CachedAnswer) -> None:
-        """Keep an answer, forgetting the least recently used beyond the bound."""
-        self._answers[key] = answer
-        self._answers.move_to_end(key)
-        while len(self._answers) > self.entries:
-            self._answers.popitem(last=False)
+        """Keep an answer, forgetting the least recently used beyond the bounds."""
+        self._answers.put(key, answer)

@@ -1,8 +1,9 @@
-"""A database that is down or behind on migrations: telling it from other errors, and the 503.
+"""A database that is down, behind on migrations or too busy to write: the 503, and telling it.
 
 Nothing is checked ahead of a request: the errors a request meets say it. Connection
-failures mean the database is unavailable; a missing table or column sends one question
-to the migration stamp, which tells a schema behind this version from a bug.
+failures mean the database is unavailable; a write that did not get the write lock in
+time was refused whole; a missing table or column sends one question to the migration
+stamp, which tells a schema behind this version from a bug.
 """
 
 from __future__ import annotations
@@ -19,16 +20,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import JSONResponse
 
 from masthead.migrations.runner import schema_is_current
+from masthead.resolvers.core.write_queue import WriteTimedOut, is_locked
 
 logger = logging.getLogger("masthead.errors")
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 RETRY_AFTER_SECONDS = 5
+# A queue of writes drains in well under a second once its burst is over.
+WRITE_RETRY_AFTER_SECONDS = 1
 # PostgreSQL's SQLSTATEs for a server that cannot take work: connection exceptions (08),
 # unknown database (3D000), refused login (28), shutting down or starting up (57P0x),
 # no connection slot left (53300).
 POSTGRES_UNAVAILABLE = ("08", "3D000", "28", "57P01", "57P02", "57P03", "53300")
 # Undefined table, column, or type (an enum): what a schema behind the code lacks.
 POSTGRES_SCHEMA_MISSING = frozenset({"42P01", "42703", "42704"})
+# PostgreSQL's lock_not_available: a wait for a lock ran past `lock_timeout`.
+POSTGRES_LOCK_TIMEOUT = "55P03"
 SQLITE_UNAVAILABLE = ("unable to open database file", "disk i/o error")
 SQLITE_SCHEMA_MISSING = ("no such table", "no such column")
 DRIVER_MODULES = ("sqlalchemy.", "asyncpg", "aiosqlite", "sqlite3")
@@ -39,13 +45,24 @@ class Outage(enum.StrEnum):
 
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
     MIGRATIONS_PENDING = "MIGRATIONS_PENDING"
+    WRITE_TIMEOUT = "WRITE_TIMEOUT"
 
     @property
     def message(self) -> str:
         """What the reader of the answer can do about it."""
         if self is Outage.MIGRATIONS_PENDING:
             return "the database schema is behind: run `masthead migrate`"
+        if self is Outage.WRITE_TIMEOUT:
+            return (
+                "other writes kept the database busy longer than MASTHEAD_WRITE_TIMEOUT_S: "
+                "nothing was written; send the request again after Retry-After"
+            )
         return "the database is not reachable: try again shortly"
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds a client should wait before asking again."""
+        return WRITE_RETRY_AFTER_SECONDS if self is Outage.WRITE_TIMEOUT else RETRY_AFTER_SECONDS
 
 
 class DatabaseUnavailable(Exception):
@@ -95,6 +112,18 @@ def _unreachable(cause: BaseException) -> bool:
     return str(getattr(cause, "sqlstate", "") or "").startswith(POSTGRES_UNAVAILABLE)
 
 
+def _write_timed_out(cause: BaseException) -> bool:
+    """A write refused whole: no turn in time, or a lock held elsewhere past the timeout.
+
+    SQLite's lock held by another process, or a PostgreSQL lock wait past `lock_timeout`.
+    """
+    if isinstance(cause, WriteTimedOut):
+        return True
+    if isinstance(cause, sqlite3.OperationalError):
+        return is_locked(cause)
+    return getattr(cause, "sqlstate", None) == POSTGRES_LOCK_TIMEOUT
+
+
 def _schema_missing(cause: BaseException) -> bool:
     if isinstance(cause, sqlite3.OperationalError):
         return str(cause).lower().startswith(SQLITE_SCHEMA_MISSING)
@@ -111,13 +140,15 @@ async def _migrations_pending(engine: AsyncEngine) -> Outage | None:
 
 
 def _kind(error: BaseException) -> Outage | None:
-    """The outage an error suggests: a connection failure, or a missing table or column.
+    """The outage an error suggests: no connection, no write turn, or no table or column.
 
     MIGRATIONS_PENDING here is still to be confirmed by the migration stamp.
     """
     causes = list(_causes(error))
     if any(_unreachable(cause) for cause in causes):
         return Outage.DATABASE_UNAVAILABLE
+    if any(_write_timed_out(cause) for cause in causes):
+        return Outage.WRITE_TIMEOUT
     if any(_schema_missing(cause) for cause in causes):
         return Outage.MIGRATIONS_PENDING
     return None
@@ -132,6 +163,8 @@ async def outage_behind(errors: Iterable[BaseException], engine: AsyncEngine) ->
     kinds = {_kind(error): error for error in errors}
     if Outage.DATABASE_UNAVAILABLE in kinds:
         outage: Outage | None = Outage.DATABASE_UNAVAILABLE
+    elif Outage.WRITE_TIMEOUT in kinds:
+        outage = Outage.WRITE_TIMEOUT
     elif Outage.MIGRATIONS_PENDING in kinds:
         outage = await _migrations_pending(engine)
     else:
@@ -154,6 +187,6 @@ def unavailable_response(outage: Outage, media_type: str) -> JSONResponse:
     return JSONResponse(
         {"errors": [{"message": outage.message, "extensions": extensions}]},
         status_code=503,
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        headers={"Retry-After": str(outage.retry_after)},
         media_type=media_type,
     )

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.extensions import ParserCache
 
 from masthead.resolvers.asset import asset_by_id
 from masthead.resolvers.author import author_by_id
@@ -24,6 +23,7 @@ from masthead.schema.author.queries import AuthorQueries
 from masthead.schema.author.types import Author
 from masthead.schema.core.context import Info, from_optional_row
 from masthead.schema.core.directives import ListSize
+from masthead.schema.core.documents import DOCUMENT_CACHE_BYTES, DocumentParsing
 from masthead.schema.core.errors import MastheadSchema
 from masthead.schema.core.exposure import ExposureSchema, validation
 from masthead.schema.core.extensions import OperationLifecycle
@@ -98,8 +98,16 @@ class Mutation(PostMutations, PageMutations, AuthorMutations, TagMutations, Asse
     """The root mutation type."""
 
 
-def build_schema(*, introspection: bool = True, field_suggestions: bool = True) -> MastheadSchema:
-    """The executable schema; production turns introspection and "Did you mean" off."""
+def build_schema(
+    *,
+    introspection: bool = True,
+    field_suggestions: bool = True,
+    document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
+) -> MastheadSchema:
+    """The executable schema; production turns introspection and "Did you mean" off.
+
+    It keeps the documents it parsed up to `document_cache_bytes`.
+    """
     return ExposureSchema(
         query=Query,
         mutation=Mutation,
@@ -108,8 +116,9 @@ def build_schema(*, introspection: bool = True, field_suggestions: bool = True) 
             OperationLifecycle,
             CostLimit,
             RequestTimeout,
-            lambda: ParserCache(maxsize=1024),
+            DocumentParsing,
             validation(introspection=introspection, field_suggestions=field_suggestions),
         ],
         field_suggestions=field_suggestions,
+        document_cache_bytes=document_cache_bytes,
     )

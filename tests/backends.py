@@ -6,17 +6,16 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.migrations.runner import head_revision, upgrade
 from masthead.models import Base
+from soak.store import scratch_postgres
 from tests.pg_probe import probe
 
 BACKEND = os.environ.get("MASTHEAD_TEST_BACKEND", "sqlite")
@@ -40,16 +39,6 @@ def sqlite_copy(template: Path, directory: Path) -> str:
     return f"sqlite+aiosqlite:///{target}"
 
 
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(
-        POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 def postgres_reachable() -> bool:
     """Whether the test PostgreSQL server answers."""
     return asyncio.run(probe(POSTGRES_URL))
@@ -58,12 +47,8 @@ def postgres_reachable() -> bool:
 @contextmanager
 def empty_postgres_database() -> Iterator[str]:
     """A new, empty database on the test server (not migrated), dropped afterwards."""
-    name = f"masthead_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_postgres(POSTGRES_URL) as url:
+        yield url
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 
 from masthead.database import StatementTally
 from masthead.edge.persisted_queries import PERSISTED_QUERIES, MemoryDocuments
+from masthead.resolvers.core.bounded_cache import ENTRY_BYTES, text_bytes
 from masthead.server import create_app
 from masthead.settings import Settings
 from tests.factories import Factory
@@ -174,7 +175,8 @@ async def test_persisted_queries_switched_off_keep_nothing(clients: Clients, con
 
 
 async def test_the_store_in_process_forgets_the_least_recently_used_beyond_its_size() -> None:
-    store = MemoryDocuments(max_bytes=10)
+    one = ENTRY_BYTES + text_bytes("a", "12345")
+    store = MemoryDocuments(max_bytes=2 * one)
     await store.put("a", "12345")
     await store.put("b", "12345")
     assert await store.get("a") == "12345"  # now the most recently used
@@ -184,7 +186,7 @@ async def test_the_store_in_process_forgets_the_least_recently_used_beyond_its_s
         None,
         "12345",
     )
-    assert store.size == 10
+    assert (store.documents.bytes, len(store.documents)) == (2 * one, 2)
 
 
 async def test_apps_on_one_redis_share_their_persisted_queries(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.models import Post
+from tests import backends
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.factories import Factory
 from tests.writing import (
     CREATE_POST,
     DELETE_POST,
+    PUBLISH_POST,
     UPDATE_POST,
     change_log,
     count_rows,
@@ -186,3 +188,35 @@ async def test_a_create_issues_the_same_statements_for_any_number_of_tags(
         counts[size] = gql.last_statements
 
     assert counts[2] == counts[20]
+
+
+# Statements per write, the token's lookup and the payload's `author` and `tags` included.
+# SQLite sets the writer's busy timeout (1) and computes a fresh id; PostgreSQL's sequence
+# knows it. The entry itself comes back from INSERT/UPDATE … RETURNING, never read again.
+WRITE_STATEMENTS = {
+    "sqlite": {"create": 18, "update": 17, "publish": 17, "delete": 12},
+    "postgresql": {"create": 15, "update": 15, "publish": 15, "delete": 10},
+}
+
+
+async def test_each_write_issues_a_known_number_of_statements(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    factory = Factory(engine)
+    tags = [gid("Tag", await factory.tag()) for _ in range(3)]
+    author = gid("Author", await factory.author())
+    headers = await token("editor")
+    counts = {}
+
+    post_input = {"slug": "counted", "title": "Counted", "author": author, "tags": tags}
+    created = await gql.data(CREATE_POST, {"input": post_input}, headers)
+    counts["create"] = gql.last_statements
+    post_id = created["createPost"]["post"]["id"]
+    await gql.data(UPDATE_POST, {"id": post_id, "input": {"title": "Recounted"}, "v": 1}, headers)
+    counts["update"] = gql.last_statements
+    await gql.data(PUBLISH_POST, {"id": post_id}, headers)
+    counts["publish"] = gql.last_statements
+    await gql.data(DELETE_POST, {"id": post_id}, headers)
+    counts["delete"] = gql.last_statements
+
+    assert counts == WRITE_STATEMENTS[backends.BACKEND]

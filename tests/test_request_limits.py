@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import StatementTally
 from masthead.edge.document_checks import (
-    CACHED_VERDICTS,
     DocumentChecks,
     Examined,
     Refusal,
@@ -29,6 +28,8 @@ from masthead.resolvers.core.ids import encode_id
 from masthead.server import create_app
 from masthead.settings import Settings
 from tests.factories import Factory
+
+OTHER_DOCUMENTS = 100  # more than 50,000 bytes of verdicts
 
 DEFAULTS = Settings()
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -304,12 +305,14 @@ def test_each_document_is_checked_once_until_it_leaves_the_cache(settings: Setti
         examined.append(subject.document.definitions[0].kind)
         return None
 
-    checks = DocumentChecks(settings, schema=None, checks=(note,))
+    small = settings.model_copy(update={"document_cache_bytes": 50_000})
+    checks = DocumentChecks(small, schema=None, checks=(note,))
     checks.verdict("{ a }")
     checks.verdict("{ a }")
     assert len(examined) == 1
-    for n in range(CACHED_VERDICTS):
+    for n in range(OTHER_DOCUMENTS):
         checks.verdict(f"{{ a{n} }}")
     checks.verdict("{ a }")
 
-    assert len(examined) == CACHED_VERDICTS + 2
+    assert len(examined) == OTHER_DOCUMENTS + 2
+    assert 0 < checks.verdicts.bytes <= 50_000

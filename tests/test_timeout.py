@@ -28,8 +28,8 @@ from masthead.models import Author, ContentStatus, Post, PostTag, Tag
 from masthead.server import create_app
 from masthead.settings import Settings
 from tests import backends
+from tests.forwarder import Forwarder
 from tests.processes import free_port, serving
-from tests.test_database_unavailable import Forwarder
 
 POSTS, TAGS, PATTERNS = 2000, 150, 90
 SLOW = "query($where: PostWhere) { posts(first: 1, where: $where) { nodes { id } } }"

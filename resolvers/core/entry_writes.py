@@ -2,6 +2,7 @@
 
 Each runs in one transaction: load and lock the entry, check everything, then write the
 row, its link rows, its revision and its event, or write nothing and raise `Rejected`.
+Each returns the row as it wrote it: the acknowledgment describes this write, not a later one.
 """
 
 from __future__ import annotations
@@ -76,22 +77,36 @@ async def _check(spec: EntitySpec, state: WriteState) -> None:
         raise Rejected(state.problems.items)
 
 
-async def _record(spec: EntitySpec, state: WriteState, pk: int, action: str) -> None:
+async def _record(
+    spec: EntitySpec, state: WriteState, row: Row[Any], action: str, *, created: bool
+) -> None:
+    """The revision and event of a write; `row` is the entry as the write left it."""
     await spec.after_write(state)
     snapshot = None
     version = None
     if spec.keeps_revisions:
-        row = await _locked_row(spec, state.connection, pk)
-        snapshot = await _snapshot(spec, state.connection, row)
+        # A new entry has no link rows but those just written: nothing to read back.
+        lists = {key: state.lists.get(key, []) for key in spec.lists} if created else state.lists
+        snapshot = await _snapshot(spec, state.connection, row, lists)
         version = row.version
     await record_change(
-        state.connection, state.ctx, Change(action, spec.name, pk, version, snapshot)
+        state.connection, state.ctx, Change(action, spec.name, row.id, version, snapshot)
     )
 
 
-async def _snapshot(spec: EntitySpec, connection: AsyncConnection, row: Row[Any]) -> dict[str, Any]:
-    """Every column and link list, and the entry in the import format (for export)."""
-    lists = await _lists_of(spec, connection, row.id)
+async def _snapshot(
+    spec: EntitySpec,
+    connection: AsyncConnection,
+    row: Row[Any],
+    written: Mapping[str, list[int]] | None = None,
+) -> dict[str, Any]:
+    """Every column and link list, and the entry in the import format (for export).
+
+    The lists the write set are taken as `written`; the others are read.
+    """
+    lists = dict(written or {})
+    if set(spec.lists) - set(lists):
+        lists = {**await _lists_of(spec, connection, row.id), **lists}
     entry = await entry_document(connection, spec.name, row.id)
     return {**row._asdict(), **lists, "entry": entry}
 
@@ -105,8 +120,8 @@ def _stamps(spec: EntitySpec, now: datetime, *, created: bool) -> dict[str, Any]
     return stamps
 
 
-async def create_entry(ctx: ReadContext, spec: EntitySpec, given: Mapping[str, Any]) -> int:
-    """Insert a new entry from an input's fields; its primary key."""
+async def create_entry(ctx: ReadContext, spec: EntitySpec, given: Mapping[str, Any]) -> Row[Any]:
+    """Insert a new entry from an input's fields; the row as inserted."""
     problems = Problems()
     missing_required(spec, given, problems)
     values, lists, extras = parse_input(spec, given, problems)
@@ -116,20 +131,18 @@ async def create_entry(ctx: ReadContext, spec: EntitySpec, given: Mapping[str, A
         return await _insert(spec, state, action="create")
 
 
-async def _insert(spec: EntitySpec, state: WriteState, *, action: str) -> int:
+async def _insert(spec: EntitySpec, state: WriteState, *, action: str) -> Row[Any]:
     await _check(spec, state)
     values = {**state.values, **_stamps(spec, state.ctx.now, created=True)}
     if "id" not in values and spec.keeps_revisions:
         pk = await fresh_id(state.connection, spec.table, spec.name)
         if pk is not None:
             values["id"] = pk
-    inserted = await state.connection.execute(
-        insert(spec.table).values(**values).returning(spec.table.c.id)
-    )
-    pk = int(inserted.scalar_one())
-    await _write_lists(state, spec, pk)
-    await _record(spec, state, pk, action)
-    return pk
+    statement = insert(spec.table).values(**values).returning(*spec.table.c)
+    row = (await state.connection.execute(statement)).one()
+    await _write_lists(state, spec, row.id)
+    await _record(spec, state, row, action, created=True)
+    return row
 
 
 async def update_entry(
@@ -138,7 +151,7 @@ async def update_entry(
     pk: int,
     given: Mapping[str, Any],
     expected_version: int | None = None,
-) -> int:
+) -> Row[Any]:
     """Change the given fields of an entry; a stale `expected_version` is a CONFLICT."""
     problems = Problems()
     changes, lists, extras = parse_input(spec, given, problems)
@@ -151,11 +164,10 @@ async def update_entry(
         values = {**current._asdict(), **changes}
         state = WriteState(ctx, connection, values, lists, extras, current, problems)
         await spec.authorize(state)
-        await _update(spec, state, action="update")
-    return pk
+        return await _update(spec, state, action="update")
 
 
-async def _update(spec: EntitySpec, state: WriteState, *, action: str) -> None:
+async def _update(spec: EntitySpec, state: WriteState, *, action: str) -> Row[Any]:
     await _check(spec, state)
     current = state.current
     assert current is not None  # noqa: S101 (updates start from the locked row)
@@ -170,22 +182,25 @@ async def _update(spec: EntitySpec, state: WriteState, *, action: str) -> None:
     if spec.versioned:
         values["version"] = current.version + 1
         condition = condition & (table.c.version == current.version)
-    await state.connection.execute(update(table).where(condition).values(**values))
+    row = current  # nothing to change (an asset given its own alt text)
+    if values:  # the row is locked, so the condition matches
+        statement = update(table).where(condition).values(**values).returning(*table.c)
+        row = (await state.connection.execute(statement)).one()
     await _write_lists(state, spec, current.id)
-    await _record(spec, state, current.id, action)
+    await _record(spec, state, row, action, created=False)
+    return row
 
 
 async def change_entry(
     ctx: ReadContext, spec: EntitySpec, pk: int, compute: Hook, action: str
-) -> int:
+) -> Row[Any]:
     """Set columns the API computes from the row (status, publication date)."""
     async with write_transaction(ctx) as connection:
         current = await _locked_row(spec, connection, pk)
         state = WriteState(ctx, connection, current._asdict(), {}, {}, current)
         await spec.authorize(state)
         await compute(state)
-        await _update(spec, state, action=action)
-    return pk
+        return await _update(spec, state, action=action)
 
 
 async def delete_entry(ctx: ReadContext, spec: EntitySpec, pk: int) -> int:
@@ -222,7 +237,7 @@ async def _revision(connection: AsyncConnection, spec: EntitySpec, pk: int, vers
 
 async def restore_entry(
     ctx: ReadContext, spec: EntitySpec, pk: int, version: int, restored: Mapping[str, Any]
-) -> int:
+) -> Row[Any]:
     """Bring back the content of a revision: onto the entry, or as a draft if it was deleted.
 
     `restored` holds the columns a deleted entry comes back with (status, dates).
@@ -240,11 +255,7 @@ async def restore_entry(
                 values["translation_group"] = snapshot.get("translation_group")
             state = WriteState(ctx, connection, values, lists, {}, None)
             await spec.authorize(state)
-            await _insert(spec, state, action="restore")
-        else:
-            state = WriteState(
-                ctx, connection, {**current._asdict(), **content}, lists, {}, current
-            )
-            await spec.authorize(state)
-            await _update(spec, state, action="restore")
-    return pk
+            return await _insert(spec, state, action="restore")
+        state = WriteState(ctx, connection, {**current._asdict(), **content}, lists, {}, current)
+        await spec.authorize(state)
+        return await _update(spec, state, action="restore")

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from masthead.models import Event, Revision, table_of
 from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.write_queue import writing_connection
 
 revisions = table_of(Revision)
 events = table_of(Event)
@@ -62,15 +63,11 @@ class Rejected(Exception):
 async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
     """One transaction that commits only if the block finishes; nothing is half-written.
 
-    SQLite takes its write lock up front (`BEGIN IMMEDIATE`), so checks and writes see
-    one state and concurrent writers queue on the busy timeout instead of failing.
-    A constraint that a concurrent writer won becomes a `CONFLICT` problem.
+    Writers take turns for the write lock (`writing_connection`), so checks and writes see
+    one state; one that cannot start within `MASTHEAD_WRITE_TIMEOUT_S` raises
+    `WriteTimedOut`. A constraint that a concurrent writer won becomes a `CONFLICT` problem.
     """
-    async with ctx.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            await connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            await connection.begin()
+    async with writing_connection(ctx.engine, ctx.settings.write_timeout_s) as connection:
         try:
             yield connection
             await connection.commit()

@@ -10,10 +10,11 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import filetype
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import insert
+from sqlalchemy import Row, insert
 
 from masthead.interchange.fields import text
 from masthead.models import Asset, table_of
@@ -105,8 +106,8 @@ def _save(folder: Path, name: str, data: bytes) -> Path:
 
 async def upload_asset(
     ctx: ReadContext, *, data: bytes, filename: str, alt: str | None, caption: str | None
-) -> int:
-    """Store an uploaded file and its metadata; on any failure neither is left behind."""
+) -> Row[Any]:
+    """Store an uploaded file and its metadata (the row as stored); a failure leaves neither."""
     problems = Problems()
     values, _, _ = parse_input(ASSET_WRITES, {"alt": alt, "caption": caption}, problems)
     if problems:
@@ -117,18 +118,18 @@ async def upload_asset(
     path = await asyncio.to_thread(_save, Path(ctx.settings.media_dir), name, data)
     try:
         async with write_transaction(ctx) as connection:
-            pk = int((await connection.execute(
+            row = (await connection.execute(
                 insert(assets).values(
                     filename=name, mime_type=sniffed.mime_type, size=len(data),
                     width=sniffed.width, height=sniffed.height, created_at=ctx.now,
                     **values,
-                ).returning(assets.c.id)
-            )).scalar_one())  # fmt: skip
-            await record_change(connection, ctx, Change("create", "Asset", pk))
+                ).returning(*assets.c)
+            )).one()  # fmt: skip
+            await record_change(connection, ctx, Change("create", "Asset", row.id))
     except BaseException:
         await asyncio.to_thread(path.unlink, missing_ok=True)
         raise
-    return pk
+    return row
 
 
 ASSET_RULES = {

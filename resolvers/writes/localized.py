@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Row, Table, select
 
 from masthead.models import ContentStatus
 from masthead.resolvers.core.context import ReadContext
@@ -64,7 +64,9 @@ def publication(now: datetime, at: datetime | None, current: Any) -> dict[str, A
 UNPUBLISHED = {"status": ContentStatus.DRAFT, "published_at": None}
 
 
-async def publish_entry(ctx: ReadContext, spec: EntitySpec, pk: int, at: datetime | None) -> int:
+async def publish_entry(
+    ctx: ReadContext, spec: EntitySpec, pk: int, at: datetime | None
+) -> Row[Any]:
     """Publish now, at a past date, or schedule for a future one (visible on time)."""
 
     async def compute(state: WriteState) -> None:
@@ -75,7 +77,7 @@ async def publish_entry(ctx: ReadContext, spec: EntitySpec, pk: int, at: datetim
     return await change_entry(ctx, spec, pk, compute, action)
 
 
-async def unpublish_entry(ctx: ReadContext, spec: EntitySpec, pk: int) -> int:
+async def unpublish_entry(ctx: ReadContext, spec: EntitySpec, pk: int) -> Row[Any]:
     """Back to draft: hidden from the public at once, scheduled date dropped."""
 
     async def compute(state: WriteState) -> None:

@@ -7,12 +7,17 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.file_uploads import Upload
 
-from masthead.resolvers.asset import asset_by_id
+from masthead.resolvers.asset import ASSET_COLUMNS
 from masthead.resolvers.core.access import EDITORS, WRITERS, require_role
 from masthead.resolvers.writes.asset import ASSET_WRITES, delete_asset, upload_asset
 from masthead.schema.asset.types import Asset
-from masthead.schema.core.context import Info, from_optional_row
-from masthead.schema.core.entry_mutations import EntryMutations, mutations_type, payload_type
+from masthead.schema.core.context import Info
+from masthead.schema.core.entry_mutations import (
+    EntryMutations,
+    mutations_type,
+    payload_type,
+    written_payload,
+)
 from masthead.schema.core.mutations import attempt
 
 UNSET: Any = strawberry.UNSET
@@ -31,18 +36,12 @@ ASSET_MUTATIONS = EntryMutations(
     spec=ASSET_WRITES,
     node=Asset,
     input=AssetInput,
-    load=asset_by_id,
+    columns=ASSET_COLUMNS,
     writers=EDITORS,
     creates=False,
     delete=delete_asset,
 )
 AssetEdits: Any = mutations_type(ASSET_MUTATIONS, AssetPayload)
-
-
-async def _payload(info: Info, write: Any) -> Any:
-    pk, errors = await attempt(write)
-    row = None if pk is None else await asset_by_id(info.context, pk)
-    return AssetPayload(asset=from_optional_row(Asset, row), user_errors=errors)
 
 
 async def _read(file: Any) -> tuple[bytes, str]:
@@ -73,7 +72,7 @@ class AssetUploads:
         require_role(info.context.viewer, WRITERS, "upload assets")
         data, filename = await _read(file)
         write = upload_asset(info.context, data=data, filename=filename, alt=alt, caption=caption)
-        return await _payload(info, write)
+        return written_payload(AssetPayload, ASSET_MUTATIONS, await attempt(write))
 
 
 @strawberry.type

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from masthead.resolvers.author import author_by_id
+from masthead.resolvers.author import AUTHOR_COLUMNS
 from masthead.resolvers.core.access import EDITORS
 from masthead.resolvers.writes.author import AUTHOR_WRITES
 from masthead.schema.author.types import Author
@@ -27,6 +27,6 @@ class AuthorInput:
 
 
 AUTHOR_MUTATIONS = EntryMutations(
-    spec=AUTHOR_WRITES, node=Author, input=AuthorInput, load=author_by_id, writers=EDITORS
+    spec=AUTHOR_WRITES, node=Author, input=AuthorInput, columns=AUTHOR_COLUMNS, writers=EDITORS
 )
 AuthorMutations: Any = mutations_type(AUTHOR_MUTATIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import strawberry
@@ -17,6 +18,13 @@ def from_row(cls: type[T], row: Any) -> T:
     """A schema object over a row: plain fields become attributes read without a resolver."""
     instance = cls.__new__(cls)
     instance.__dict__.update(row._mapping)  # noqa: SLF001 (public API, underscored)
+    return instance
+
+
+def from_fields(cls: type[T], fields: Mapping[str, Any]) -> T:
+    """`from_row` over a mapping of field names to values (a write's acknowledgment)."""
+    instance = cls.__new__(cls)
+    instance.__dict__.update(fields)
     return instance
 
 

@@ -4,14 +4,16 @@ No `from __future__ import annotations` here: the resolvers are made per type, a
 Strawberry reads their annotations as the objects they are.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy import Row
 
 from masthead.resolvers.core.access import require_role
+from masthead.resolvers.core.acknowledgment import as_read
 from masthead.resolvers.core.context import ReadContext
 from masthead.resolvers.core.entity import EntitySpec
 from masthead.resolvers.core.entry_writes import (
@@ -21,7 +23,7 @@ from masthead.resolvers.core.entry_writes import (
     update_entry,
 )
 from masthead.resolvers.writes.localized import UNPUBLISHED, publish_entry, unpublish_entry
-from masthead.schema.core.context import Info, from_optional_row
+from masthead.schema.core.context import Info, from_fields
 from masthead.schema.core.mutations import (
     DeletePayload,
     UserError,
@@ -32,7 +34,6 @@ from masthead.schema.core.mutations import (
     publication_date,
 )
 
-Load = Callable[[ReadContext, int], Awaitable[Any]]
 Delete = Callable[[ReadContext, int], Awaitable[int]]
 ExpectedVersion = Annotated[
     int | None, strawberry.argument(description="The version your edit is based on.")
@@ -50,7 +51,8 @@ class EntryMutations:
     spec: EntitySpec
     node: type
     input: type
-    load: Load
+    # The columns a read of the type selects: the payload names the written row's the same.
+    columns: Sequence[Any]
     writers: frozenset[str]
     publishers: frozenset[str] | None = None
     creates: bool = True
@@ -97,12 +99,22 @@ def mutations_type(m: EntryMutations, payload: type | None = None) -> type:
 
 
 def _builder(m: EntryMutations, payload: type) -> Callable[..., Awaitable[Any]]:
-    async def build(info: Info, write: Awaitable[int], root: str | None = "input") -> Any:
-        pk, errors = await attempt(write, root)
-        row = None if pk is None else await m.load(info.context, pk)
-        return payload(**{m.noun: from_optional_row(m.node, row), "user_errors": errors})
+    async def build(write: Awaitable[Row[Any]], root: str | None = "input") -> Any:
+        return written_payload(payload, m, await attempt(write, root))
 
     return build
+
+
+def written_payload(
+    payload: type, m: EntryMutations, outcome: tuple[Row[Any] | None, list[UserError]]
+) -> Any:
+    """The payload of a write: the entry as it wrote it, or the user errors that stopped it.
+
+    The entry's own fields come from the written row; its relations are read after the commit.
+    """
+    row, errors = outcome
+    entry = None if row is None else from_fields(m.node, as_read(m.columns, row))
+    return payload(**{m.noun: entry, "user_errors": errors})
 
 
 def _edits(m: EntryMutations, payload: type) -> dict[str, Any]:
@@ -111,7 +123,7 @@ def _edits(m: EntryMutations, payload: type) -> dict[str, Any]:
 
     async def create(info: Info, input: m.input) -> payload:  # noqa: A002
         require_role(info.context.viewer, m.writers, f"create {m.noun}s")
-        return await build(info, create_entry(info.context, spec, given_fields(input)))
+        return await build(create_entry(info.context, spec, given_fields(input)))
 
     async def update(
         info: Info,
@@ -121,7 +133,7 @@ def _edits(m: EntryMutations, payload: type) -> dict[str, Any]:
     ) -> payload:
         require_role(info.context.viewer, m.writers, f"update {m.noun}s")
         pk, given = entry_id(id, m.name), given_fields(input)
-        return await build(info, update_entry(info.context, spec, pk, given, expected_version))
+        return await build(update_entry(info.context, spec, pk, given, expected_version))
 
     async def update_unversioned(
         info: Info,
@@ -170,16 +182,16 @@ def _life_cycle(m: EntryMutations, payload: type) -> dict[str, Any]:
     async def publish(info: Info, id: id_type, at: PublishAt = None) -> payload:  # noqa: A002
         require_role(info.context.viewer, publishers, f"publish {m.noun}s")
         pk, when = entry_id(id, m.name), publication_date(at)
-        return await build(info, publish_entry(info.context, spec, pk, when), None)
+        return await build(publish_entry(info.context, spec, pk, when), None)
 
     async def unpublish(info: Info, id: id_type) -> payload:  # noqa: A002
         require_role(info.context.viewer, publishers, f"unpublish {m.noun}s")
-        return await build(info, unpublish_entry(info.context, spec, entry_id(id, m.name)), None)
+        return await build(unpublish_entry(info.context, spec, entry_id(id, m.name)), None)
 
     async def restore(info: Info, id: id_type, version: RevisionVersion) -> payload:  # noqa: A002
         require_role(info.context.viewer, m.writers, f"restore {m.noun}s")
         pk = entry_id(id, m.name)
-        return await build(info, restore_entry(info.context, spec, pk, version, UNPUBLISHED), None)
+        return await build(restore_entry(info.context, spec, pk, version, UNPUBLISHED), None)
 
     return {
         f"publish_{m.noun}": strawberry.mutation(

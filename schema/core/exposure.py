@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
     SKIP,
-    ASTValidationRule,
-    DocumentNode,
     FieldNode,
     GraphQLError,
-    GraphQLSchema,
     ValidationRule,
     validate,
 )
@@ -21,6 +17,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from masthead.schema.core.documents import (
+    DOCUMENT_CACHE_BYTES,
+    DocumentCache,
+    document_key,
+    schema_documents,
+)
 from masthead.schema.core.errors import MastheadSchema
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
@@ -40,21 +42,11 @@ class IntrospectionOffRule(ValidationRule):
         return SKIP
 
 
-@lru_cache(maxsize=1024)
-def _validated(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    rules: tuple[type[ASTValidationRule], ...],
-    *,
-    hide_suggestions: bool,
-) -> list[GraphQLError]:
-    return validate(schema, document, rules, hide_suggestions=hide_suggestions)
-
-
 def validation(*, introspection: bool, field_suggestions: bool) -> Callable[[], SchemaExtension]:
     """A cached validation extension: the specification's rules, minus what is switched off.
 
-    It takes the place of Strawberry's `ValidationCache`, which cannot hide suggestions.
+    It takes the place of Strawberry's `ValidationCache`, which cannot hide suggestions;
+    the errors are kept with the document in the schema's document cache.
     """
     extra = () if introspection else (IntrospectionOffRule,)
 
@@ -62,12 +54,18 @@ def validation(*, introspection: bool, field_suggestions: bool) -> Callable[[], 
         def on_validate(self) -> Iterator[None]:
             context = self.execution_context
             assert context.graphql_document is not None  # noqa: S101 - parsed before validation
+            document = context.graphql_document
             rules = (*context.validation_rules, *STRAWBERRY_RULES, *extra)
-            context.pre_execution_errors = _validated(
-                context.schema._schema,  # noqa: SLF001 - the graphql-core schema to validate on
-                context.graphql_document,
-                rules,
-                hide_suggestions=not field_suggestions,
+            schema = context.schema._schema  # noqa: SLF001 - the graphql-core schema to validate on
+
+            def validated() -> list[GraphQLError]:
+                return validate(schema, document, rules, hide_suggestions=not field_suggestions)
+
+            documents = schema_documents(context)
+            context.pre_execution_errors = (
+                validated()
+                if documents is None
+                else documents.validated(document_key(context), document, rules, validated)
             )
             yield
 
@@ -75,11 +73,21 @@ def validation(*, introspection: bool, field_suggestions: bool) -> Callable[[], 
 
 
 class ExposureSchema(MastheadSchema):
-    """Masthead's schema, hiding suggestions at execution too (variables' values) if asked."""
+    """Masthead's schema, hiding suggestions at execution too (variables' values) if asked.
 
-    def __init__(self, *args: Any, field_suggestions: bool = True, **kwargs: Any) -> None:
+    It holds the documents it has parsed, validated and costed (`documents`).
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        field_suggestions: bool = True,
+        document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.field_suggestions = field_suggestions
+        self.documents = DocumentCache(document_cache_bytes)
 
     def _get_custom_context_kwargs(
         self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from graphql import DocumentNode, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -16,9 +14,8 @@ from masthead.database import STATEMENT_WATCH, StatementWatch
 from masthead.resolvers.core.context import ReadContext
 from masthead.resolvers.core.errors import MastheadError
 from masthead.schema.core.cost import CostPlan, cost_plan
+from masthead.schema.core.documents import document_key, schema_documents
 from masthead.settings import Settings, get_settings
-
-PLANS_PER_SCHEMA = 1024
 
 
 class CostLimitExceeded(MastheadError):
@@ -35,26 +32,6 @@ class RequestTimedOut(MastheadError):
 
 def _settings(context: object) -> Settings:
     return context.settings if isinstance(context, ReadContext) else get_settings()
-
-
-class _Plans:
-    """Cost plans by document text and operation: the walk is done once per document."""
-
-    def __init__(self) -> None:
-        self.plans: OrderedDict[tuple[object, str | None], CostPlan] = OrderedDict()
-
-    def get(
-        self, schema: GraphQLSchema, key: object, document: DocumentNode, name: str | None
-    ) -> CostPlan:
-        plan = self.plans.get((key, name))
-        if plan is None:
-            plan = self.plans[key, name] = cost_plan(schema, document, name)
-            if len(self.plans) > PLANS_PER_SCHEMA:
-                self.plans.popitem(last=False)
-        return plan
-
-
-_PLANS: WeakKeyDictionary[GraphQLSchema, _Plans] = WeakKeyDictionary()
 
 
 class OperationCosts:
@@ -106,9 +83,13 @@ class CostLimit(SchemaExtension):
         limit = _settings(context.context).max_cost
         if document is not None:
             schema = context.schema._schema  # noqa: SLF001 - graphql-core's schema, read only
-            plans = _PLANS.setdefault(schema, _Plans())
-            key = context.query if context.query is not None else id(document)
-            plan = plans.get(schema, key, document, context.operation_name)
+            documents = schema_documents(context)
+            name = context.operation_name
+            plan = (
+                cost_plan(schema, document, name)
+                if documents is None
+                else documents.plan(schema, document_key(context), document, name)
+            )
             self.requested = plan.evaluate(context.variables)
         refusal = over_the_limit(self.requested, limit)
         if refusal is not None:

@@ -6,13 +6,15 @@ import dataclasses
 from collections.abc import Awaitable
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
 from masthead.resolvers.core.errors import BadUserInput
 from masthead.resolvers.core.ids import decode_id, encode_id
 from masthead.resolvers.core.writes import Rejected, UserProblem
+
+T = TypeVar("T")
 
 
 @strawberry.enum(description="What kind of problem a `UserError` reports.")
@@ -100,9 +102,9 @@ def user_errors(problems: list[UserProblem], root: str | None = "input") -> list
 
 
 async def attempt(
-    write: Awaitable[int], root: str | None = "input"
-) -> tuple[int | None, list[UserError]]:
-    """Run one write: its entry's primary key, or the user errors that stopped it."""
+    write: Awaitable[T], root: str | None = "input"
+) -> tuple[T | None, list[UserError]]:
+    """Run one write: what it returned (the row it wrote), or the user errors that stopped it."""
     try:
         return await write, []
     except Rejected as rejected:

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from masthead.resolvers.core.access import EDITORS
-from masthead.resolvers.page import page_by_id
+from masthead.resolvers.page import PAGE_COLUMNS
 from masthead.resolvers.writes.page import PAGE_WRITES
 from masthead.schema.core.entry_mutations import EntryMutations, mutations_type
 from masthead.schema.core.mutations import SeoInput
@@ -37,7 +37,7 @@ PAGE_MUTATIONS = EntryMutations(
     spec=PAGE_WRITES,
     node=Page,
     input=PageInput,
-    load=page_by_id,
+    columns=PAGE_COLUMNS,
     writers=EDITORS,
     publishers=EDITORS,
 )

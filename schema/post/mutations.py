@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from masthead.resolvers.core.access import EDITORS, WRITERS
-from masthead.resolvers.post import post_by_id
+from masthead.resolvers.post import POST_COLUMNS
 from masthead.resolvers.writes.post import POST_WRITES
 from masthead.schema.core.entry_mutations import EntryMutations, mutations_type
 from masthead.schema.core.mutations import SeoInput
@@ -46,7 +46,7 @@ POST_MUTATIONS = EntryMutations(
     spec=POST_WRITES,
     node=Post,
     input=PostInput,
-    load=post_by_id,
+    columns=POST_COLUMNS,
     writers=WRITERS,
     publishers=EDITORS,
 )

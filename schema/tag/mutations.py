@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from masthead.resolvers.core.access import EDITORS
-from masthead.resolvers.tag import tag_by_id
+from masthead.resolvers.tag import TAG_COLUMNS
 from masthead.resolvers.writes.tag import TAG_WRITES
 from masthead.schema.core.entry_mutations import EntryMutations, mutations_type
 from masthead.schema.tag.types import Tag
@@ -25,6 +25,6 @@ class TagInput:
 
 
 TAG_MUTATIONS = EntryMutations(
-    spec=TAG_WRITES, node=Tag, input=TagInput, load=tag_by_id, writers=EDITORS
+    spec=TAG_WRITES, node=Tag, input=TagInput, columns=TAG_COLUMNS, writers=EDITORS
 )
 TagMutations: Any = mutations_type(TAG_MUTATIONS)
