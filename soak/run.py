@@ -8,8 +8,11 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
 
 from soak.load import Mix
 from soak.properties import MEMORY_LIMIT, failing
@@ -77,7 +80,14 @@ def empty_store(setup: Setup, directory: Path, postgres_url: str) -> Iterator[st
     if setup.backend == "sqlite":
         yield sqlite_url(directory / "soak.db")
         return
-    with scratch_postgres(postgres_url) as url:
+    stack = ExitStack()
+    try:
+        url = stack.enter_context(scratch_postgres(postgres_url))
+    except (OSError, asyncpg.PostgresError) as error:
+        shown = make_url(postgres_url).render_as_string(hide_password=True)
+        msg = f"cannot make a database on {shown}: {error} (--backend sqlite runs without it)"
+        raise RuntimeError(msg) from error
+    with stack:
         yield url
 
 
