@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.backends import BACKEND
 
@@ -28,3 +31,14 @@ def require_chromium() -> Path:
             pytest.fail(f"{CHROMIUM} is missing and CI requires the browser test")
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     return CHROMIUM
+
+
+@contextmanager
+def launched(chromium: Path) -> Iterator[Browser]:
+    """Headless Chromium started with CHROMIUM_ARGS, closed when the block ends."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

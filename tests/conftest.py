@@ -12,6 +12,7 @@ import httpx
 import pytest
 from coredis import ConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
 
 from masthead.database import StatementTally, create_engine
 from masthead.resolvers.token import create_token
@@ -62,13 +63,32 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
+AppClient = Callable[..., httpx.AsyncClient]
+
+
 @pytest.fixture
-async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+async def app_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[AppClient]:
+    """Clients of the real ASGI app in-process, built with the test's settings changed as
+    given (`app_client(max_aliases=1)`); afterwards each client and its app's connections
+    to Redis are closed, as the app's lifespan would close them."""
+    made: list[tuple[Starlette, httpx.AsyncClient]] = []
+
+    def make(**changes: Any) -> httpx.AsyncClient:
+        app = create_app(settings.model_copy(update=changes), engine=engine)
+        transport = httpx.ASGITransport(app=app)
+        made.append((app, httpx.AsyncClient(transport=transport, base_url="http://testserver")))
+        return made[-1][1]
+
+    yield make
+    for app, client in made:
+        await client.aclose()
+        app.state.graphql_view.close()
+
+
+@pytest.fixture
+def client(app_client: AppClient) -> httpx.AsyncClient:
     """An HTTP client speaking to the real ASGI app in-process."""
-    app = create_app(settings, engine=engine)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
+    return app_client()
 
 
 class GraphQLClient:

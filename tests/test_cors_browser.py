@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from tests.browser import CHROMIUM_ARGS, require_chromium
+from tests.browser import launched, require_chromium
 from tests.processes import free_port, serving
 
 MASTHEAD = Path(sys.executable).parent / "masthead"
@@ -111,10 +111,8 @@ def api(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ap
 @pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Browser]:
     """Headless Chromium, shared by this module's tests."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+    with launched(chromium) as browser:
         yield browser
-        browser.close()
 
 
 def _open(browser: Browser, origin: str, element: str) -> str:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from masthead.graphiql.examples import Example, graphiql_examples
 from masthead.graphiql.page import render_page
-from tests.browser import CHROMIUM_ARGS, require_chromium
+from tests.browser import launched, require_chromium
 from tests.processes import free_port, serving
 
 MASTHEAD = Path(sys.executable).parent / "masthead"
@@ -124,10 +124,8 @@ def served(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Browser]:
     """Headless Chromium, shared by this module's tests."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+    with launched(chromium) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

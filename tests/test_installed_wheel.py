@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route, sync_playwright
+from playwright.sync_api import Page, Route
 
-from tests.browser import CHROMIUM_ARGS, require_chromium
+from tests.browser import launched, require_chromium
 from tests.installed import ROOT, Installed
 from tests.processes import free_port, serving
 
@@ -115,15 +115,13 @@ def offline_page(installed: Installed, tmp_path: Path) -> Iterator[tuple[Page, l
             route.abort("internetdisconnected")
 
     command = [str(installed.masthead), "serve", "--port", str(port)]
-    with serving(command, env=env, cwd=tmp_path), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+    with serving(command, env=env, cwd=tmp_path), launched(chromium) as browser:
         context = browser.new_context()
         context.route("**/*", only_the_server)
         page = context.new_page()
         page.set_default_timeout(BROWSER_TIMEOUT_MS)
         page.goto(f"{origin}/graphql")
         yield page, elsewhere
-        browser.close()
 
 
 def test_installed_masthead_serves_graphiql_with_the_network_cut_off(

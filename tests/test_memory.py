@@ -9,17 +9,15 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
 from masthead.edge.memory import limit_malloc_arenas
-from masthead.server import create_app
 from masthead.settings import Settings
 from tests import backends
-from tests.conftest import GraphQLClient
+from tests.conftest import AppClient, GraphQLClient
 from tests.factories import Factory
 
 Masthead = Callable[..., Any]
@@ -27,15 +25,12 @@ WORDS = 2000
 
 
 @pytest.fixture
-def masthead(settings: Settings, engine: AsyncEngine) -> Masthead:
+def masthead(app_client: AppClient) -> Masthead:
     """A client on an app with some settings changed."""
 
     @asynccontextmanager
     async def make(**changes: Any) -> AsyncIterator[GraphQLClient]:
-        app = create_app(settings.model_copy(update=changes), engine=engine)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield GraphQLClient(client)
+        yield GraphQLClient(app_client(**changes))
 
     return make
 

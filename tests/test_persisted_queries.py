@@ -7,20 +7,16 @@ import hashlib
 import json
 import logging
 import subprocess
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
 
 from masthead.database import StatementTally
 from masthead.edge.persisted_queries import PERSISTED_QUERIES, MemoryDocuments
 from masthead.resolvers.core.bounded_cache import ENTRY_BYTES, text_bytes
-from masthead.server import create_app
-from masthead.settings import Settings
+from tests.conftest import AppClient
 from tests.factories import Factory
 from tests.node_tools import installed_clients, live_masthead, require_node
 from tests.processes import free_port
@@ -28,7 +24,6 @@ from tests.redis_probe import REDIS_URL
 
 DOCUMENT = "query Titles { posts(first: 5) { nodes { title } } }"
 HASH = hashlib.sha256(DOCUMENT.encode()).hexdigest()
-Clients = Callable[..., httpx.AsyncClient]
 APOLLO_SECONDS = 60
 
 
@@ -46,26 +41,9 @@ async def content(engine: AsyncEngine) -> None:
     await Factory(engine).post(title="Persisted")
 
 
-@pytest.fixture
-async def clients(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Clients]:
-    """Clients of apps made with some settings changed; each app has its own store."""
-    made: list[tuple[Starlette, httpx.AsyncClient]] = []
-
-    def make(**changes: object) -> httpx.AsyncClient:
-        app = create_app(settings.model_copy(update=changes), engine=engine)
-        transport = httpx.ASGITransport(app=app)
-        made.append((app, httpx.AsyncClient(transport=transport, base_url="http://t")))
-        return made[-1][1]
-
-    yield make
-    for app, client in made:
-        await client.aclose()
-        app.state.graphql_view.close()  # what the lifespan does at shutdown
-
-
-async def test_an_unknown_hash_is_persisted_query_not_found(clients: Clients) -> None:
+async def test_an_unknown_hash_is_persisted_query_not_found(app_client: AppClient) -> None:
     before = StatementTally.total
-    response = await clients().post("/graphql", json={"extensions": by_hash()})
+    response = await app_client().post("/graphql", json={"extensions": by_hash()})
     body = response.json()
     assert response.status_code == 200
     assert body["errors"][0]["message"] == "PersistedQueryNotFound"
@@ -74,17 +52,17 @@ async def test_an_unknown_hash_is_persisted_query_not_found(clients: Clients) ->
     assert StatementTally.total - before <= 1  # at most the response cache's position
 
 
-async def test_graphql_response_clients_get_404_for_an_unknown_hash(clients: Clients) -> None:
+async def test_graphql_response_clients_get_404_for_an_unknown_hash(app_client: AppClient) -> None:
     accept = {"Accept": "application/graphql-response+json"}
-    response = await clients().post("/graphql", json={"extensions": by_hash()}, headers=accept)
+    response = await app_client().post("/graphql", json={"extensions": by_hash()}, headers=accept)
     assert response.status_code == 404
     assert "data" not in response.json()
 
 
 async def test_a_document_sent_with_its_hash_is_kept_and_then_found_by_hash(
-    clients: Clients, content: None
+    app_client: AppClient, content: None
 ) -> None:
-    client = clients()
+    client = app_client()
     hits = counted("hit")
     first = await client.post("/graphql", json={"query": DOCUMENT, "extensions": by_hash()})
     second = await client.post("/graphql", json={"extensions": by_hash()})
@@ -100,9 +78,9 @@ async def test_a_document_sent_with_its_hash_is_kept_and_then_found_by_hash(
 
 
 async def test_a_persisted_query_runs_over_get_with_cache_headers(
-    clients: Clients, content: None
+    app_client: AppClient, content: None
 ) -> None:
-    client = clients()
+    client = app_client()
     await client.post("/graphql", json={"query": DOCUMENT, "extensions": by_hash()})
     params = {"extensions": json.dumps(by_hash()), "operationName": "Titles"}
     response = await client.get("/graphql", params=params, headers={"Accept": "*/*"})
@@ -112,18 +90,18 @@ async def test_a_persisted_query_runs_over_get_with_cache_headers(
     assert "etag" in response.headers
 
 
-async def test_an_unknown_hash_over_get_is_not_found_and_not_cached(clients: Clients) -> None:
+async def test_an_unknown_hash_over_get_is_not_found_and_not_cached(app_client: AppClient) -> None:
     params = {"extensions": json.dumps(by_hash())}
-    response = await clients().get("/graphql", params=params)
+    response = await app_client().get("/graphql", params=params)
     assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
     assert response.headers["cache-control"] == "no-store"
     assert "etag" not in response.headers
 
 
 async def test_a_document_whose_hash_does_not_match_is_refused_and_not_kept(
-    clients: Clients, content: None
+    app_client: AppClient, content: None
 ) -> None:
-    client = clients()
+    client = app_client()
     wrong = hashlib.sha256(b"query { __typename }").hexdigest()
     before = StatementTally.total
     response = await client.post("/graphql", json={"query": DOCUMENT, "extensions": by_hash(wrong)})
@@ -140,14 +118,16 @@ async def test_a_document_whose_hash_does_not_match_is_refused_and_not_kept(
     [{"version": 2, "sha256Hash": HASH}, {"version": 1, "sha256Hash": "abc"}, "yes"],
 )
 async def test_a_malformed_persisted_query_is_bad_user_input(
-    clients: Clients, persisted: object
+    app_client: AppClient, persisted: object
 ) -> None:
-    response = await clients().post("/graphql", json={"extensions": {"persistedQuery": persisted}})
+    response = await app_client().post(
+        "/graphql", json={"extensions": {"persistedQuery": persisted}}
+    )
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-async def test_a_document_over_a_limit_is_refused_and_not_kept(clients: Clients) -> None:
-    client = clients(max_aliases=1)
+async def test_a_document_over_a_limit_is_refused_and_not_kept(app_client: AppClient) -> None:
+    client = app_client(max_aliases=1)
     document = "{ a: __typename b: __typename }"
     sha256 = hashlib.sha256(document.encode()).hexdigest()
     refused = await client.post("/graphql", json={"query": document, "extensions": by_hash(sha256)})
@@ -156,8 +136,8 @@ async def test_a_document_over_a_limit_is_refused_and_not_kept(clients: Clients)
     assert again.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
 
 
-async def test_document_id_finds_a_kept_document(clients: Clients, content: None) -> None:
-    client = clients()
+async def test_document_id_finds_a_kept_document(app_client: AppClient, content: None) -> None:
+    client = app_client()
     await client.post("/graphql", json={"query": DOCUMENT, "extensions": by_hash()})
     for document_id in (HASH, f"sha256:{HASH}"):
         response = await client.post("/graphql", json={"documentId": document_id})
@@ -166,8 +146,10 @@ async def test_document_id_finds_a_kept_document(clients: Clients, content: None
         assert response.json()["data"] == {"posts": {"nodes": [{"title": "Persisted"}]}}
 
 
-async def test_persisted_queries_switched_off_keep_nothing(clients: Clients, content: None) -> None:
-    client = clients(persisted_queries=False)
+async def test_persisted_queries_switched_off_keep_nothing(
+    app_client: AppClient, content: None
+) -> None:
+    client = app_client(persisted_queries=False)
     first = await client.post("/graphql", json={"query": DOCUMENT, "extensions": by_hash()})
     assert "errors" not in first.json()
     again = await client.post("/graphql", json={"extensions": by_hash()})
@@ -190,18 +172,18 @@ async def test_the_store_in_process_forgets_the_least_recently_used_beyond_its_s
 
 
 async def test_apps_on_one_redis_share_their_persisted_queries(
-    clients: Clients, content: None, redis_prefix: str
+    app_client: AppClient, content: None, redis_prefix: str
 ) -> None:
-    first, second = (clients(redis_url=REDIS_URL, redis_prefix=redis_prefix) for _ in range(2))
+    first, second = (app_client(redis_url=REDIS_URL, redis_prefix=redis_prefix) for _ in range(2))
     await first.post("/graphql", json={"query": DOCUMENT, "extensions": by_hash()})
     response = await second.post("/graphql", json={"extensions": by_hash()})
     assert response.json()["data"] == {"posts": {"nodes": [{"title": "Persisted"}]}}
 
 
 async def test_a_redis_that_does_not_answer_serves_documents_sent_in_full(
-    clients: Clients, content: None, caplog: pytest.LogCaptureFixture
+    app_client: AppClient, content: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = clients(redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limit_points=0)
+    client = app_client(redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limit_points=0)
     errors = counted("store_error")
     with caplog.at_level(logging.WARNING, logger="masthead.persisted_queries"):
         by_hash_only = await client.post("/graphql", json={"extensions": by_hash()})

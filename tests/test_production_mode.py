@@ -8,12 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.cli.main import main
 from masthead.schema.root import build_schema
-from masthead.server import create_app
 from masthead.settings import Settings
+from tests.conftest import AppClient
 
 INTROSPECTION = "{ __schema { queryType { name } } }"
 MISSPELLED_FIELD = "{ postz { totalCount } }"  # the schema has `posts`
@@ -25,15 +24,12 @@ ClientFor = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
 @pytest.fixture
-def client_for(settings: Settings, engine: AsyncEngine) -> ClientFor:
+def client_for(app_client: AppClient) -> ClientFor:
     """A client of the app built with the test's settings changed as given."""
 
     @asynccontextmanager
     async def make(**changes: Any) -> AsyncIterator[httpx.AsyncClient]:
-        app = create_app(settings.model_copy(update=changes), engine=engine)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+        yield app_client(**changes)
 
     return make
 

@@ -25,8 +25,8 @@ from masthead.edge.document_checks import (
 )
 from masthead.graphiql.examples import load_examples
 from masthead.resolvers.core.ids import encode_id
-from masthead.server import create_app
 from masthead.settings import Settings
+from tests.conftest import AppClient
 from tests.factories import Factory
 
 OTHER_DOCUMENTS = 100  # more than 50,000 bytes of verdicts
@@ -86,23 +86,6 @@ async def ran(client: httpx.AsyncClient, document: str) -> int:
     return statements
 
 
-@pytest.fixture
-async def limited(settings: Settings, engine: AsyncEngine) -> Any:
-    """A client factory: the app with some limits changed."""
-    clients: list[httpx.AsyncClient] = []
-
-    def make(**limits: int) -> httpx.AsyncClient:
-        app = create_app(settings.model_copy(update=limits), engine=engine)
-        clients.append(
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
-        )
-        return clients[-1]
-
-    yield make
-    for each in clients:
-        await each.aclose()
-
-
 async def test_a_query_deeper_than_the_limit_is_refused(
     client: httpx.AsyncClient, content: None
 ) -> None:
@@ -115,8 +98,8 @@ async def test_a_query_deeper_than_the_limit_is_refused(
     assert error["message"] == f"query depth {limit + 1} exceeds the limit of {limit}"
 
 
-async def test_depth_is_counted_through_fragments(limited: Any, content: None) -> None:
-    client = limited(max_query_depth=4)
+async def test_depth_is_counted_through_fragments(app_client: AppClient, content: None) -> None:
+    client = app_client(max_query_depth=4)
     document = """{ ...Top } fragment Top on Query { posts(first: 1) { ...Nodes } }
       fragment Nodes on PostConnection { nodes { author { posts(first: 1) { totalCount } } } }"""
 
@@ -146,9 +129,9 @@ async def test_more_aliases_than_the_limit_are_refused(
 
 
 async def test_aliases_in_a_fragment_count_wherever_it_is_spread(
-    limited: Any, content: None
+    app_client: AppClient, content: None
 ) -> None:
-    client = limited(max_aliases=5)
+    client = app_client(max_aliases=5)
     fragment = "fragment Three on PostConnection { a: totalCount b: totalCount c: totalCount }"
 
     error = await refused(
@@ -213,9 +196,9 @@ async def test_a_document_sent_by_get_is_checked_too(
 
 @pytest.mark.parametrize("body", [{"query": aliased(31)}, [{"query": "{ __typename }"}]])
 async def test_a_refusal_costs_no_statement_with_the_response_cache_on(
-    limited: Any, content: None, body: object
+    app_client: AppClient, content: None, body: object
 ) -> None:
-    client = limited(response_cache_entries=1000)
+    client = app_client(response_cache_entries=1000)
     _, lookup = await post(client, {"query": "{ __typename }"})
     assert lookup > 0  # the cache asks the database for its position first
 
@@ -242,9 +225,9 @@ async def test_a_batch_is_refused_while_batching_is_off(
 
 
 async def test_batches_run_up_to_their_limit_when_batching_is_on(
-    limited: Any, content: None
+    app_client: AppClient, content: None
 ) -> None:
-    client = limited(batch_max_operations=2)
+    client = app_client(batch_max_operations=2)
     operation = {"query": "{ posts { totalCount } }"}
 
     answered, statements = await post(client, [operation, operation])
@@ -259,9 +242,9 @@ async def test_batches_run_up_to_their_limit_when_batching_is_on(
 
 
 async def test_one_document_over_a_limit_refuses_its_whole_batch_before_any_runs(
-    limited: Any, content: None
+    app_client: AppClient, content: None
 ) -> None:
-    client = limited(batch_max_operations=2)
+    client = app_client(batch_max_operations=2)
     operations = [{"query": "{ posts { totalCount } }"}, {"query": aliased(40)}]
 
     response, statements = await post(client, operations)

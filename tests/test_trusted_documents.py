@@ -4,9 +4,10 @@ manifests that cannot be used refused in one line."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import StatementTally
 from masthead.edge.trusted_documents import ManifestError, load_manifest
-from masthead.server import create_app
-from masthead.settings import Settings
-from tests.conftest import TokenMaker
+from tests.conftest import AppClient, TokenMaker
 from tests.factories import Factory
 from tests.test_cli_errors import masthead, refusal
 
@@ -57,21 +56,9 @@ def manifest(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def clients(
-    settings: Settings, engine: AsyncEngine, manifest: Path
-) -> AsyncIterator[Clients]:
+def clients(app_client: AppClient, manifest: Path) -> Clients:
     """Clients of apps in trusted-documents mode, with some settings changed."""
-    made: list[httpx.AsyncClient] = []
-
-    def make(**changes: object) -> httpx.AsyncClient:
-        changed = settings.model_copy(update={"trusted_documents": str(manifest), **changes})
-        app = create_app(changed, engine=engine)
-        made.append(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t"))
-        return made[-1]
-
-    yield make
-    for each in made:
-        await each.aclose()
+    return functools.partial(app_client, trusted_documents=str(manifest))
 
 
 def code(response: httpx.Response) -> str:
