@@ -3,12 +3,13 @@
 from masthead.models.asset import Asset
 from masthead.models.author import Author
 from masthead.models.base import Base, ContentStatus, table_of, utcnow
-from masthead.models.event import Event
+from masthead.models.event import Event, EventAction
 from masthead.models.page import Page
 from masthead.models.post import Post, PostCoAuthor, PostTag
 from masthead.models.revision import Revision
 from masthead.models.tag import Tag
 from masthead.models.token import ROLES, ApiToken
+from masthead.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ROLES",
@@ -18,12 +19,15 @@ __all__ = [
     "Base",
     "ContentStatus",
     "Event",
+    "EventAction",
     "Page",
     "Post",
     "PostCoAuthor",
     "PostTag",
     "Revision",
     "Tag",
+    "Webhook",
+    "WebhookDelivery",
     "table_of",
     "utcnow",
 ]

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Select, and_, select, true, tuple_
 from strawberry.dataloader import DataLoader
 
-from masthead.models import ContentStatus, Page
+from masthead.models import Page
+from masthead.resolvers.core.content import LIVE
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
 from masthead.resolvers.core.listing import Listing
@@ -20,7 +21,6 @@ from masthead.resolvers.core.pagination import SortKey, parse_datetime
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec, ToOne
 
 pages = Page.__table__
-LIVE = (ContentStatus.PUBLISHED, ContentStatus.SCHEDULED)
 PAGE_COLUMNS = (
     pages.c.id.label("pk"),
     pages.c.body.label("markdown"),

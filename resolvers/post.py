@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Select, and_, func, select, true
 from strawberry.dataloader import DataLoader
 
-from masthead.models import ContentStatus, Post, PostCoAuthor, PostTag
+from masthead.models import Post, PostCoAuthor, PostTag
 from masthead.resolvers.author import AUTHOR_COLUMNS, AUTHOR_FILTERS, authors
+from masthead.resolvers.core.content import LIVE
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
 from masthead.resolvers.core.listing import Children, Listing
@@ -30,7 +31,6 @@ from masthead.resolvers.tag import TAG_FILTERS, tags
 posts = Post.__table__
 post_tags = PostTag.__table__
 post_co_authors = PostCoAuthor.__table__
-LIVE = (ContentStatus.PUBLISHED, ContentStatus.SCHEDULED)
 
 POST_COLUMNS = (
     posts.c.id.label("pk"),

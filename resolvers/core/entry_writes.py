@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from masthead.interchange.export import entry_document
 from masthead.models import Revision, table_of
+from masthead.resolvers.core.content import publicly_visible
 from masthead.resolvers.core.context import ReadContext
 from masthead.resolvers.core.entity import (
     EntitySpec,
@@ -89,9 +90,12 @@ async def _record(
         lists = {key: state.lists.get(key, []) for key in spec.lists} if created else state.lists
         snapshot = await _snapshot(spec, state.connection, row, lists)
         version = row.version
-    await record_change(
-        state.connection, state.ctx, Change(action, spec.name, row.id, version, snapshot)
+    now = state.ctx.now
+    before = publicly_visible(state.current, now)
+    change = Change(
+        action, spec.name, row.id, version, snapshot, before, publicly_visible(row, now)
     )
+    await record_change(state.connection, state.ctx, change)
 
 
 async def _snapshot(
@@ -218,7 +222,9 @@ async def delete_entry(ctx: ReadContext, spec: EntitySpec, pk: int) -> int:
             snapshot = await _snapshot(spec, connection, current)
             version = current.version + 1
         await connection.execute(delete(spec.table).where(spec.table.c.id == pk))
-        await record_change(connection, ctx, Change("delete", spec.name, pk, version, snapshot))
+        before = publicly_visible(current, ctx.now)
+        change = Change("delete", spec.name, pk, version, snapshot, public_before=before)
+        await record_change(connection, ctx, change)
     return pk
 
 

@@ -140,6 +140,8 @@ class Change:
     entity_id: int
     version: int | None = None
     snapshot: dict[str, Any] | None = None
+    public_before: bool = False  # whether the public could see the entry before the change
+    public_after: bool = False  # and after it
 
 
 async def record_change(connection: AsyncConnection, ctx: ReadContext, change: Change) -> None:
@@ -162,6 +164,9 @@ async def record_change(connection: AsyncConnection, ctx: ReadContext, change: C
             action=change.action,
             entity_type=change.entity_type,
             entity_id=change.entity_id,
+            version=change.version,
+            public_before=change.public_before,
+            public_after=change.public_after,
             token_name=who,
             occurred_at=ctx.now,
         )

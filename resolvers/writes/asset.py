@@ -125,7 +125,8 @@ async def upload_asset(
                     **values,
                 ).returning(*assets.c)
             )).one()  # fmt: skip
-            await record_change(connection, ctx, Change("create", "Asset", row.id))
+            change = Change("create", "Asset", row.id, public_after=True)
+            await record_change(connection, ctx, change)
     except BaseException:
         await asyncio.to_thread(path.unlink, missing_ok=True)
         raise

@@ -1,0 +1,47 @@
+"""How a recorded change looks to whoever hears of it: the action a viewer is told, if any.
+
+Webhooks and subscriptions both read the `events` outbox. A viewer that sees drafts hears
+of every change as it was made; the public hears only of changes to what it could see
+before or after, in its own terms: a draft becoming visible is `PUBLISHED` to it, a
+visible entry becoming hidden is `UNPUBLISHED`, and it never hears of draft edits.
+"""
+
+from __future__ import annotations
+
+from masthead.models import EventAction
+
+# The action of a change, as told to a viewer that sees drafts (GraphQL `ContentAction`).
+TOLD: dict[str, str] = {
+    EventAction.CREATE: "CREATED",
+    EventAction.UPDATE: "UPDATED",
+    EventAction.DELETE: "DELETED",
+    EventAction.PUBLISH: "PUBLISHED",
+    EventAction.UNPUBLISH: "UNPUBLISHED",
+    EventAction.RESTORE: "RESTORED",
+    EventAction.GO_LIVE: "PUBLISHED",
+}
+# GraphQL `ContentType` names and the entity types stored in `events.entity_type`.
+CONTENT_TYPES: dict[str, str] = {
+    "POST": "Post",
+    "PAGE": "Page",
+    "AUTHOR": "Author",
+    "TAG": "Tag",
+    "ASSET": "Asset",
+}
+
+
+def told_action(
+    action: str, *, public_before: bool, public_after: bool, sees_drafts: bool
+) -> str | None:
+    """The `ContentAction` a viewer is told of a change, or None when it must not hear of it."""
+    if action not in TOLD:
+        return None  # an import: no per-entry event
+    if sees_drafts:
+        return TOLD[action]
+    if public_before and public_after:
+        return "PUBLISHED" if action == EventAction.GO_LIVE else TOLD[action]
+    if public_after:
+        return "CREATED" if action == EventAction.CREATE else "PUBLISHED"
+    if public_before:
+        return "DELETED" if action == EventAction.DELETE else "UNPUBLISHED"
+    return None
