@@ -10,16 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # What each layer must never import.
 FORBIDDEN = {
-    "models": ("resolvers", "schema", "server", "edge"),
-    "resolvers": ("schema", "server", "edge"),
+    "models": ("resolvers", "schema", "server", "edge", "events"),
+    "resolvers": ("schema", "server", "edge", "events"),
     "schema": ("server", "edge"),
+    # Webhook delivery and the change feed read the outbox beside the API: the schema and
+    # the server hand them what they need (how to render an entry) when the app starts.
+    "events": ("schema", "server", "edge"),
 }
 
 
 # The folders and modules that install as `masthead.<name>`.
 PACKAGE_PARTS = frozenset(
     {"schema", "resolvers", "models", "server", "settings", "database", "edge", "cli"}
-    | {"demo", "interchange", "graphiql", "migrations"}
+    | {"demo", "interchange", "graphiql", "migrations", "events"}
 )
 
 

@@ -45,3 +45,23 @@ def told_action(
     if public_before:
         return "DELETED" if action == EventAction.DELETE else "UNPUBLISHED"
     return None
+
+
+def entry_key(entity_type: str, entity_id: int) -> str:
+    """The surrogate key of one entry: `post:12`."""
+    return f"{entity_type.lower()}:{entity_id}"
+
+
+def list_key(entity_type: str) -> str:
+    """The surrogate key of every list, count and lookup by slug or path of a type: `posts`."""
+    return f"{entity_type.lower()}s"
+
+
+def keys_of_change(entity_type: str, entity_id: int) -> list[str]:
+    """The surrogate keys a change to one entry invalidates: the entry and its type's lists.
+
+    An answer carries `post:12` when it read post 12, and `posts` when it listed, counted,
+    searched or looked up posts by anything but the ID; so purging these two keys purges
+    every cached answer whose content this change can alter.
+    """
+    return [entry_key(entity_type, entity_id), list_key(entity_type)]

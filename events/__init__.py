@@ -1,0 +1,1 @@
+"""Events: what reads the outbox of content changes (webhooks, subscriptions, fan-out)."""
