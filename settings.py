@@ -215,6 +215,22 @@ class Settings(BaseSettings):
     persisted_query_ttl_s: int = Field(default=7 * 24 * 3600, ge=1)
     trusted_documents: Annotated[str, AfterValidator(readable_file)] = ""
     trusted_documents_only: Literal["anonymous", "all"] = "anonymous"
+    # Webhooks: delivery time-out per attempt; attempts with exponential backoff and
+    # jitter, the last no later than `webhook_retry_for_s` after the first; a hook whose
+    # deliveries failed `webhook_disable_after` times in a row is disabled. Hook URLs to
+    # private, loopback or link-local addresses only with `webhook_allow_private`.
+    webhook_allow_private: bool = False
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    webhook_retry_for_s: int = Field(default=24 * 3600, ge=0)
+    webhook_disable_after: int = Field(default=20, ge=1)
+    # Subscriptions over WebSocket: open connections per client address, subscriptions
+    # per connection, and how often the server pings (a peer silent for two is closed).
+    subscription_connections_per_client: int = Field(default=20, ge=1)
+    subscriptions_per_connection: int = Field(default=20, ge=1)
+    subscription_ping_s: float = Field(default=15.0, gt=0)
+    # How often each process looks for new events and due deliveries when nothing wakes
+    # it (writes in the process, a notification from PostgreSQL or Redis do).
+    events_poll_s: float = Field(default=1.0, gt=0, le=60)
 
 
 def _expected(error: Any) -> str:
