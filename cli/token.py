@@ -38,7 +38,8 @@ async def _create(args: argparse.Namespace) -> int:
                 engine, role=args.role, name=args.name, author_slug=args.author
             )
         except TokenError as error:
-            raise CommandError(str(error)) from error
+            message = f"--{error.field}: {error}"
+            raise CommandError(message) from error
     author = f" for author {info.author}" if info.author else ""
     print(f"created {info.role} token {info.name!r}{author}; it is shown once, keep it now:")
     print(secret)

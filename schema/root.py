@@ -15,6 +15,7 @@ from masthead.resolvers.core.ids import decode_any_id
 from masthead.resolvers.page import page_by_id
 from masthead.resolvers.post import post_by_id
 from masthead.resolvers.tag import tag_by_id
+from masthead.resolvers.webhook import delivery_by_id, webhook_by_id
 from masthead.schema.asset.mutations import AssetMutations
 from masthead.schema.asset.queries import AssetQueries
 from masthead.schema.asset.types import Asset
@@ -39,6 +40,11 @@ from masthead.schema.search.queries import SearchQueries
 from masthead.schema.tag.mutations import TagMutations
 from masthead.schema.tag.queries import TagQueries
 from masthead.schema.tag.types import Tag
+from masthead.schema.token.mutations import TokenMutations
+from masthead.schema.token.queries import TokenQueries
+from masthead.schema.webhook.mutations import WebhookMutations
+from masthead.schema.webhook.queries import WebhookQueries
+from masthead.schema.webhook.types import Webhook, WebhookDelivery
 
 NodeLoader = Callable[[ReadContext, int], Awaitable[Any | None]]
 NODE_TYPES: dict[str, tuple[NodeLoader, type[Any]]] = {
@@ -47,6 +53,8 @@ NODE_TYPES: dict[str, tuple[NodeLoader, type[Any]]] = {
     "Author": (author_by_id, Author),
     "Tag": (tag_by_id, Tag),
     "Asset": (asset_by_id, Asset),
+    "Webhook": (webhook_by_id, Webhook),  # admins only, like every read of webhooks
+    "WebhookDelivery": (delivery_by_id, WebhookDelivery),
 }
 
 
@@ -63,7 +71,10 @@ async def _load_node(info: Info, type_name: str, pk: int | None) -> Node | None:
 
 
 @strawberry.type(description="Every read of Masthead's content API.")
-class Query(PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, SearchQueries):
+class Query(
+    PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, SearchQueries,
+    WebhookQueries, TokenQueries,
+):  # fmt: skip
     """The root query type."""
 
     @strawberry.field(description="Any visible entry by its global ID.")
@@ -94,7 +105,10 @@ class Query(PostQueries, PageQueries, AuthorQueries, TagQueries, AssetQueries, S
 
 
 @strawberry.type(description="Every write of Masthead's management API; needs an API token.")
-class Mutation(PostMutations, PageMutations, AuthorMutations, TagMutations, AssetMutations):
+class Mutation(
+    PostMutations, PageMutations, AuthorMutations, TagMutations, AssetMutations,
+    WebhookMutations, TokenMutations,
+):  # fmt: skip
     """The root mutation type."""
 
 

@@ -51,6 +51,14 @@ async def test_an_author_token_without_author_is_refused(capsys: Capture) -> Non
     assert "--author" in one_line_error(capsys, "token")
 
 
+async def test_an_author_for_another_role_is_refused(engine: AsyncEngine, capsys: Capture) -> None:
+    await Factory(engine).author(slug="ada")
+
+    assert await run("token", "create", "--role", "editor", "--author", "ada") == 1
+
+    assert "--author: is only for the author role" in one_line_error(capsys, "token")
+
+
 async def test_an_unknown_author_is_refused(capsys: Capture) -> None:
     assert await run("token", "create", "--role", "author", "--author", "nobody") == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from masthead.resolvers.core.context import Viewer
 from masthead.resolvers.core.errors import Forbidden, Unauthenticated
 
+ADMINS = frozenset({"admin"})
 EDITORS = frozenset({"editor", "admin"})
 WRITERS = frozenset({"author", "editor", "admin"})
 REVISION_READERS = WRITERS

@@ -1,0 +1,1 @@
+"""API tokens in the management API: type, admin query and mutations."""

@@ -1,0 +1,1 @@
+"""Webhooks: their GraphQL types, inputs, admin queries and mutations."""
