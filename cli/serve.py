@@ -112,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
         host=host,
         port=port,
         workers=args.workers,
+        ws="websockets-sansio",  # subscriptions; the legacy implementation is deprecated
         access_log=args.access_log,
         log_level="info",
     )

@@ -1,0 +1,35 @@
+"""The real app served by uvicorn in the test's own event loop: WebSockets need a server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from masthead.server import create_app
+from masthead.settings import Settings
+from tests.processes import free_port
+from tests.ws_client import until
+
+
+@asynccontextmanager
+async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[str]:
+    """`create_app` served on a free port, its lifespan run; its `host:port`."""
+    port = free_port()
+    app = create_app(settings, engine=engine)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, lifespan="on", ws="websockets-sansio", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.get_running_loop().create_task(server.serve())
+    await until(lambda: server.started or serving.done(), "uvicorn to start")
+    if serving.done():
+        serving.result()  # the error that stopped it
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await serving
