@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import aclosing, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -35,12 +35,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
-from masthead.edge.errors import Refused
+from masthead.edge.errors import Refused, format_error
 from masthead.edge.rate_limit import Network, client_address
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.token import viewer_for_token
 
 if TYPE_CHECKING:
+    from strawberry.schema.schema import StreamResult
+
     from masthead.edge.graphql_view import GraphQLView
 
 TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
@@ -107,6 +109,16 @@ class ConnectionLimit:
             self.open[client] -= 1
             if not self.open[client]:
                 del self.open[client]
+
+
+async def _coded(results: StreamResult, *, mask: bool) -> AsyncGenerator[Any, None]:
+    """The results, each error's message and extensions as `format_error` gives them."""
+    async for result in results:
+        for error in getattr(result, "errors", None) or ():
+            formatted = format_error(error, mask_internal=mask)
+            error.message = str(formatted["message"])
+            error.extensions = formatted["extensions"]  # type: ignore[assignment]
+        yield result
 
 
 class SubscriptionHandler(BaseGraphQLTransportWSHandler[ReadContext, None]):
@@ -215,6 +227,13 @@ class SubscriptionHandler(BaseGraphQLTransportWSHandler[ReadContext, None]):
             wait = max(quota.reset_seconds, 1)
             text = f"the rate limit of {quota.limit} cost points is spent: try again in {wait} s"
             raise Refused(429, RATE_LIMITED, text)
+
+    async def _send_result_stream(
+        self, operation: Operation[ReadContext, None], result_source: StreamResult
+    ) -> None:
+        """Strawberry's, each error given its code (and masked in production) as over HTTP."""
+        mask = self.view.settings.env == "production"
+        await super()._send_result_stream(operation, _coded(result_source, mask=mask))
 
     async def run_operation(self, operation: Operation[ReadContext, None]) -> None:
         """Strawberry's, with a read context for this operation alone.

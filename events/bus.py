@@ -15,7 +15,9 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
+from typing import Any
 
+from asyncpg import InterfaceError, PostgresError
 from coredis import Redis
 from coredis.commands.pubsub import PubSub
 from coredis.exceptions import RedisError
@@ -30,7 +32,7 @@ CHANNEL = "masthead_events"
 RETRY_S = 2.0  # between attempts to reach the bus again after an outage
 HEALTH_CHECK_S = 10.0  # how often an idle listening connection is asked whether it lives
 # What a lost connection to the bus raises, whichever bus it is.
-BUS_ERRORS = (OSError, SQLAlchemyError, RedisError, TimeoutError, ConnectionError)
+BUS_ERRORS = (OSError, SQLAlchemyError, RedisError, PostgresError, InterfaceError)
 
 
 class Bus:
@@ -93,23 +95,25 @@ class Bus:
 class ListeningBus(Bus):
     """A bus with a listening connection, kept open and opened again after an outage."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.connected = False
+        self.down = False  # an outage was logged, and the bus has not been reached since
+
     async def run(self) -> None:
         """Listen, and after an outage warn once and try again every `RETRY_S`."""
-        down = False
         while True:
             try:
                 await self.listen()
-            except BUS_ERRORS as error:
-                if not down:
+            except Exception as error:  # noqa: BLE001 - the bus outlives whatever its connection raises
+                if not self.down:
                     logger.warning(
                         "the %s event bus is unreachable (%s): other processes' changes "
                         "arrive by polling until it is back",
                         self.name,
                         error,
                     )
-                down = True
-            else:
-                down = False
+                self.down = True
             self.connected = False
             await asyncio.sleep(RETRY_S)
 
@@ -119,9 +123,9 @@ class ListeningBus(Bus):
 
     def listening(self) -> None:
         """The connection is up: catch up at once on what an outage may have hidden."""
-        if not self.connected:
-            logger.info("the %s event bus is reachable again", self.name)
-        self.connected = True
+        if self.down:
+            logger.warning("the %s event bus is reachable again", self.name)
+        self.connected, self.down = True, False
         self.wake()
 
 
@@ -133,16 +137,16 @@ class PostgresBus(ListeningBus):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__()
         self.engine = create_async_engine(engine.url, poolclass=NullPool)
-        self._driver: object | None = None
+        self._driver: Any = None  # the asyncpg connection while listening
         self._lock = asyncio.Lock()  # one statement at a time on the asyncpg connection
 
     async def listen(self) -> None:
         """`LISTEN` until the connection ends; an idle one is checked every while."""
         async with self.engine.connect() as connection:
-            driver = (await connection.get_raw_connection()).driver_connection
+            driver: Any = (await connection.get_raw_connection()).driver_connection
             lost = asyncio.Event()
-            driver.add_termination_listener(lambda _connection: lost.set())  # type: ignore[union-attr]
-            await driver.add_listener(CHANNEL, self._notified)  # type: ignore[union-attr]
+            driver.add_termination_listener(lambda _connection: lost.set())
+            await driver.add_listener(CHANNEL, self._notified)
             self._driver = driver
             self.listening()
             try:
@@ -151,11 +155,16 @@ class PostgresBus(ListeningBus):
                         async with asyncio.timeout(HEALTH_CHECK_S):
                             await lost.wait()
                     async with self._lock, asyncio.timeout(HEALTH_CHECK_S):
-                        await driver.execute("SELECT 1")  # type: ignore[union-attr]
+                        await driver.execute("SELECT 1")
             finally:
                 self._driver = None
         message = "the listening connection was closed"
         raise ConnectionError(message)
+
+    @property
+    def server_pid(self) -> int | None:
+        """The PostgreSQL backend of the listening connection, while it listens."""
+        return None if self._driver is None else int(self._driver.get_server_pid())
 
     def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
         self.heard(payload)
@@ -166,7 +175,7 @@ class PostgresBus(ListeningBus):
         if driver is None:
             return
         async with self._lock:
-            await driver.execute("SELECT pg_notify($1, $2)", CHANNEL, self.sender)  # type: ignore[attr-defined]
+            await driver.execute("SELECT pg_notify($1, $2)", CHANNEL, self.sender)
 
     async def close(self) -> None:
         """Stop sending, and close the listening connection."""
@@ -184,10 +193,13 @@ class RedisBus(ListeningBus):
         self.url = settings.redis_url.removeprefix("async+")
         self.channel = f"{settings.redis_prefix}:events"
         self.client: Redis[str] = Redis.from_url(self.url, decode_responses=True)
+        self.client_name = f"masthead-events-{self.sender[:12]}"  # in Redis's CLIENT LIST
 
     async def listen(self) -> None:
         """Subscribe until the connection fails; Redis is pinged every while."""
-        listener: Redis[str] = Redis.from_url(self.url, decode_responses=True)
+        listener: Redis[str] = Redis.from_url(
+            self.url, decode_responses=True, client_name=self.client_name
+        )
         pubsub = listener.pubsub(ignore_subscribe_messages=True, channels=[self.channel])
         try:
             await pubsub.initialize()

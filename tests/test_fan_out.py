@@ -3,28 +3,34 @@ and no process answers from a cache a write through another made stale."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from coredis import PureToken, Redis
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from masthead.events.bus import Bus, PostgresBus, RedisBus
 from masthead.events.feed import ChangeFeed
 from masthead.models import Event, table_of
 from masthead.resolvers.core.freshness import content_generation
 from masthead.resolvers.core.ids import encode_id
+from masthead.settings import Settings
 from tests import backends
 from tests.conftest import TokenMaker
 from tests.factories import Factory
 from tests.processes import masthead_serving
 from tests.redis_probe import REDIS_URL, probe
-from tests.ws_client import opened, until
+from tests.ws_client import WAIT_S, opened, until
 
 events = table_of(Event)
 CHANGES = "subscription { contentChanged { action type id node { ... on Post { title } } } }"
@@ -213,3 +219,71 @@ async def test_two_workers_never_answer_stale_after_a_write(
         after = [_title(base, post) for _ in range(10)]
     assert before == ["Before"] * 10
     assert after == ["After"] * 10
+
+
+async def _heard_after_outage(
+    hearer: Bus, teller: Bus, cut: Callable[[], Awaitable[None]], *, reconnects: bool
+) -> bool:
+    """Cut the hearer's listening connection; whether it hears the teller afterwards.
+
+    `reconnects`: the bus itself notices and listens again (coredis's pub/sub reconnects
+    under it instead). Notifications sent while it reconnects are lost (polling finds
+    those changes): announce until one is heard.
+    """
+    woken = asyncio.Event()
+    hearer.on_wake(woken.set)
+    running = [asyncio.get_running_loop().create_task(bus.run()) for bus in (hearer, teller)]
+    try:
+        await until(lambda: hearer.connected and teller.connected, "both buses to listen")
+        await cut()
+        if reconnects:
+            await until(lambda: not hearer.connected, "the hearer to notice the outage")
+            await until(lambda: hearer.connected, "the hearer to listen again")
+        woken.clear()
+        async with asyncio.timeout(WAIT_S):
+            while not woken.is_set():
+                teller.announce()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(0.2):
+                        await woken.wait()
+        return True
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        for bus in (hearer, teller):
+            await bus.close()
+
+
+@pytest.mark.skipif(
+    backends.BACKEND != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's: the postgresql pass"
+)
+async def test_the_postgresql_bus_listens_again_after_its_connection_is_killed(
+    engine: AsyncEngine,
+) -> None:
+    hearer, teller = PostgresBus(engine), PostgresBus(engine)
+
+    async def cut() -> None:
+        async with engine.connect() as connection:
+            pid = hearer.server_pid
+            await connection.execute(select(func.pg_terminate_backend(pid)))
+
+    assert await _heard_after_outage(hearer, teller, cut, reconnects=True)
+
+
+async def test_the_redis_bus_listens_again_after_its_connection_is_killed(
+    settings: Settings, redis_url: str
+) -> None:
+    on_redis = settings.model_copy(
+        update={"redis_url": redis_url, "redis_prefix": f"masthead-test-{uuid.uuid4().hex[:12]}"}
+    )
+    hearer, teller = RedisBus(on_redis), RedisBus(on_redis)
+
+    async def cut() -> None:
+        client: Redis[str] = Redis.from_url(redis_url, decode_responses=True)
+        clients = await client.client_list(type_=PureToken.PUBSUB)
+        (listening,) = [each for each in clients if each["name"] == hearer.client_name]
+        await client.client_kill(identifier=int(listening["id"]))
+        client.connection_pool.disconnect()
+
+    assert await _heard_after_outage(hearer, teller, cut, reconnects=False)

@@ -318,3 +318,13 @@ async def test_document_limits_apply_to_subscriptions(live: LiveMaker) -> None:
         refused = await socket.receive()
     assert refused["type"] == "error"
     assert refused["payload"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
+
+
+async def test_errors_over_the_websocket_carry_their_code_as_over_http(live: LiveMaker) -> None:
+    app = await live()
+    async with opened(app.url) as socket:
+        assert (await socket.receive())["type"] == "connection_ack"
+        await socket.subscribe("invalid", "subscription { contentChanged { nothing } }")
+        refused = await socket.receive()
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
