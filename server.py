@@ -72,7 +72,9 @@ def create_app(
         limit_malloc_arenas()  # before the database connections start their threads
         gc.collect()
         gc.freeze()
-        async with fanned_out(engine, settings):  # subscriptions hear every process's writes
+        # Subscriptions hear of every process's writes (others may wait on `fan_out.bus`).
+        async with fanned_out(engine, settings) as fan_out:
+            _app.state.fan_out = fan_out
             yield
         view.close()
         await engine.dispose()

@@ -44,8 +44,6 @@ class Bus:
         self.sender = uuid.uuid4().hex  # tells this process's notifications from others'
         self.connected = True
         self._listeners: list[Callable[[], None]] = []
-        self._pending = False
-        self._sending: asyncio.Task[None] | None = None
 
     def on_wake(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call `callback` whenever any process announces a commit; returns its undo."""
@@ -53,11 +51,8 @@ class Bus:
         return lambda: self._listeners.remove(callback)
 
     def announce(self) -> None:
-        """A write committed in this process: wake its listeners and tell the others."""
+        """A write committed in this process: wake its listeners (and tell the others)."""
         self.wake()
-        self._pending = True
-        if self._sending is None or self._sending.done():
-            self._sending = asyncio.get_running_loop().create_task(self._send_pending())
 
     def wake(self) -> None:
         """Wake this process's listeners."""
@@ -72,24 +67,8 @@ class Bus:
     async def run(self) -> None:
         """Listen for the other processes' notifications until cancelled (none here)."""
 
-    async def _send_pending(self) -> None:
-        """Tell the others, one notification for the commits made while the last was sent."""
-        while self._pending:
-            self._pending = False
-            try:
-                await self.publish()
-            except BUS_ERRORS as error:  # the others find the change when they poll
-                logger.debug("could not notify the other processes: %s", error)
-
-    async def publish(self) -> None:
-        """Send one notification to the other processes."""
-
     async def close(self) -> None:
-        """Stop sending; what was pending is dropped (the others poll)."""
-        if self._sending is not None:
-            self._sending.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sending
+        """Release what the bus holds (nothing here)."""
 
 
 class ListeningBus(Bus):
@@ -99,6 +78,35 @@ class ListeningBus(Bus):
         super().__init__()
         self.connected = False
         self.down = False  # an outage was logged, and the bus has not been reached since
+        self._pending = False
+        self._sending: asyncio.Task[None] | None = None
+
+    def announce(self) -> None:
+        """Wake this process's listeners and tell the others, once per burst of commits."""
+        super().announce()
+        self._pending = True
+        if self._sending is None or self._sending.done():
+            self._sending = asyncio.get_running_loop().create_task(self._send_pending())
+
+    async def _send_pending(self) -> None:
+        """One notification for the commits made while the last one was being sent."""
+        while self._pending:
+            self._pending = False
+            try:
+                await self.publish()
+            except BUS_ERRORS as error:  # the others find the change when they poll
+                logger.debug("could not notify the other processes: %s", error)
+
+    async def publish(self) -> None:
+        """Send one notification to the other processes."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Stop sending: what was pending is dropped (the others poll)."""
+        if self._sending is not None:
+            self._sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sending
 
     async def run(self) -> None:
         """Listen, and after an outage warn once and try again every `RETRY_S`."""
