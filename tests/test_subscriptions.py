@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from websockets.exceptions import InvalidStatus
 
 from masthead.events.feed import running_feed
 from masthead.models import Event, EventAction, table_of
@@ -328,3 +329,28 @@ async def test_errors_over_the_websocket_carry_their_code_as_over_http(live: Liv
         refused = await socket.receive()
     assert refused["type"] == "error"
     assert refused["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_token_in_the_handshake_header_is_used_without_one_in_the_payload(
+    live: LiveMaker, token: TokenMaker
+) -> None:
+    app = await live()
+    preview = await token("preview")
+    async with opened(app.url, headers=preview) as socket:
+        await app.subscribe(socket)
+        post = await app.draft("Seen through the header")
+        told = change(await socket.receive())
+    assert (told["action"], told["id"]) == ("CREATED", post)
+
+
+async def test_a_page_on_another_origin_may_not_open_a_socket_unless_allowed(
+    live: LiveMaker,
+) -> None:
+    app = await live(cors_origins=("https://app.example",))
+    with pytest.raises(InvalidStatus) as refused:
+        async with opened(app.url, headers={"Origin": "https://evil.example"}):
+            pass
+    async with opened(app.url, headers={"Origin": "https://app.example"}) as socket:
+        acknowledged = await socket.receive()
+    assert refused.value.response.status_code == 403
+    assert acknowledged["type"] == "connection_ack"

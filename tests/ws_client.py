@@ -11,6 +11,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 PROTOCOL = "graphql-transport-ws"
 WAIT_S = 20.0  # the longest a test waits for a message it expects
@@ -82,10 +83,21 @@ class Socket:
 
 @asynccontextmanager
 async def opened(
-    url: str, payload: dict[str, Any] | None = None, *, answer_pings: bool = True, init: bool = True
+    url: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    answer_pings: bool = True,
+    init: bool = True,
+    headers: dict[str, str] | None = None,
 ) -> AsyncIterator[Socket]:
-    """A connection to `url`, `connection_init` sent with `payload` (unless `init` is off)."""
-    async with connect(url, subprotocols=[PROTOCOL], open_timeout=WAIT_S) as connection:  # type: ignore[list-item]
+    """A connection to `url` (handshake `headers`), `connection_init` sent with `payload`
+    unless `init` is off."""
+    async with connect(
+        url,
+        subprotocols=[Subprotocol(PROTOCOL)],
+        open_timeout=WAIT_S,
+        additional_headers=headers,
+    ) as connection:
         socket = Socket(connection, answer_pings=answer_pings)
         if init:
             await socket.send({"type": "connection_init", "payload": payload or {}})
