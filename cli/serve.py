@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         port=port,
         workers=args.workers,
         ws="websockets-sansio",  # subscriptions; the legacy implementation is deprecated
+        # Compression state costs ~50 KiB per open socket, for messages of a few hundred bytes.
+        ws_per_message_deflate=False,
         access_log=args.access_log,
         log_level="info",
     )

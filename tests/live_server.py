@@ -21,7 +21,13 @@ async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
     port = free_port()
     app = create_app(settings, engine=engine)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, lifespan="on", ws="websockets-sansio", log_level="warning"
+        app,
+        host="127.0.0.1",
+        port=port,
+        lifespan="on",
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     serving = asyncio.get_running_loop().create_task(server.serve())
