@@ -354,3 +354,12 @@ async def test_a_page_on_another_origin_may_not_open_a_socket_unless_allowed(
         acknowledged = await socket.receive()
     assert refused.value.response.status_code == 403
     assert acknowledged["type"] == "connection_ack"
+
+
+async def test_a_closed_connection_stops_its_subscriptions(live: LiveMaker) -> None:
+    app = await live()
+    async with opened(app.url) as socket:
+        await app.subscribe(socket)
+        await socket.subscribe("posts", CHANGES, {"types": ["POST"]})
+        await app.listening(2)
+    await app.listening(0)  # each listener left the change feed with its connection
