@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +19,24 @@ from tests.ws_client import until
 
 @asynccontextmanager
 async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[str]:
-    """`create_app` served on a free port, its lifespan run; its `host:port`."""
+    """`create_app` served on a free port, its lifespan run; its `host:port`.
+
+    What the lifespan sets for the whole process (the request log's handler, the frozen
+    garbage collector) is undone afterwards, for the tests that follow.
+    """
+    request_log = logging.getLogger("masthead.request")
+    handlers, level = list(request_log.handlers), request_log.level
+    try:
+        async with _serving(settings, engine) as address:
+            yield address
+    finally:
+        request_log.handlers[:] = handlers
+        request_log.setLevel(level)
+        gc.unfreeze()
+
+
+@asynccontextmanager
+async def _serving(settings: Settings, engine: AsyncEngine) -> AsyncIterator[str]:
     port = free_port()
     app = create_app(settings, engine=engine)
     config = uvicorn.Config(
