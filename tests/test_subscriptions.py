@@ -10,7 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from websockets.exceptions import InvalidStatus
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Subprotocol
 
 from masthead.events.feed import running_feed
 from masthead.models import Event, EventAction, table_of
@@ -19,7 +21,7 @@ from masthead.settings import Settings
 from tests.conftest import TokenMaker
 from tests.factories import Factory
 from tests.live_server import live_server
-from tests.ws_client import Socket, opened, until
+from tests.ws_client import WAIT_S, Socket, opened, until
 
 CHANGES = """subscription ($types: [ContentType!]) {
   contentChanged(types: $types) { action type id node { id ... on Post { title status } } }
@@ -363,3 +365,14 @@ async def test_a_closed_connection_stops_its_subscriptions(live: LiveMaker) -> N
         await socket.subscribe("posts", CHANGES, {"types": ["POST"]})
         await app.listening(2)
     await app.listening(0)  # each listener left the change feed with its connection
+
+
+async def test_the_legacy_graphql_ws_protocol_is_closed_with_4406(live: LiveMaker) -> None:
+    app = await live()
+    legacy = [Subprotocol("graphql-ws")]
+    async with connect(app.url, subprotocols=legacy, open_timeout=WAIT_S) as connection:
+        with pytest.raises(ConnectionClosed) as closed:
+            await connection.recv()
+    assert connection.subprotocol is None
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4406
