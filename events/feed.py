@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.models import Event, table_of
+from masthead.resolvers.core.errors import MastheadError
 
 logger = logging.getLogger("masthead.events")
 events = table_of(Event)
@@ -50,30 +51,34 @@ class FeedEvent:
     occurred_at: datetime
 
 
-class ListenerTooSlowError(RuntimeError):
+class ListenerTooSlowError(MastheadError):
     """A listener fell `QUEUE` events behind: it was dropped rather than let memory grow."""
 
+    code = "SUBSCRIPTION_TOO_SLOW"
+
     def __init__(self) -> None:
-        super().__init__(f"fell more than {QUEUE} changes behind and was dropped: listen again")
+        super().__init__(
+            f"this subscription fell more than {QUEUE} changes behind and was ended: "
+            "subscribe again (and read what changed meanwhile with a query)"
+        )
 
 
 class Listener:
     """The events one listener has not read yet, in the order the feed read them."""
 
     def __init__(self) -> None:
-        self.queue: asyncio.Queue[FeedEvent | None] = asyncio.Queue(QUEUE)
+        self.queue: asyncio.Queue[FeedEvent | None] = asyncio.Queue()  # bounded by `put`
         self.too_slow = False
 
     def put(self, event: FeedEvent) -> None:
-        """Queue an event; a full queue drops the listener (its reader then raises)."""
+        """Queue an event; one past `QUEUE` unread drops the listener (its reader raises)."""
         if self.too_slow:
             return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if self.queue.qsize() >= QUEUE:
             self.too_slow = True
-            self.queue.get_nowait()  # room for the mark that ends the reader
-            self.queue.put_nowait(None)
+            self.queue.put_nowait(None)  # the mark that ends the reader, after what it has
+            return
+        self.queue.put_nowait(event)
 
     def __aiter__(self) -> Listener:
         return self

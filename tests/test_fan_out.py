@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.events.bus import Bus, PostgresBus, RedisBus
-from masthead.events.feed import ChangeFeed
+from masthead.events.feed import QUEUE, ChangeFeed, ListenerTooSlowError
 from masthead.models import Event, table_of
 from masthead.resolvers.core.freshness import content_generation
 from masthead.resolvers.core.ids import encode_id
@@ -287,3 +287,19 @@ async def test_the_redis_bus_listens_again_after_its_connection_is_killed(
         client.connection_pool.disconnect()
 
     assert await _heard_after_outage(hearer, teller, cut, reconnects=False)
+
+
+async def test_a_listener_too_far_behind_is_ended_with_a_code(engine: AsyncEngine) -> None:
+    feed = ChangeFeed(engine, poll_s=1)
+    await feed.read()
+    start = await _newest(engine)
+    async with engine.begin() as connection:
+        rows = [{"id": start + n, **_event(n)} for n in range(1, QUEUE + 2)]
+        await connection.execute(insert(events), rows)
+    with feed.listening() as listener:
+        await feed.read()
+        heard = [await anext(listener) for _ in range(QUEUE)]
+        with pytest.raises(ListenerTooSlowError) as ended:
+            await anext(listener)
+    assert [event.id for event in heard] == list(range(start + 1, start + QUEUE + 1))
+    assert ended.value.extensions == {"code": "SUBSCRIPTION_TOO_SLOW"}
