@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from masthead.database import create_engine
 from masthead.edge.cors import CORSMiddleware
@@ -29,6 +29,7 @@ from masthead.edge.metrics import MetricsMiddleware, metrics
 from masthead.edge.persisted_queries import MemoryDocuments
 from masthead.edge.request_log import RequestLogMiddleware, configure_request_log
 from masthead.edge.security_headers import SecurityHeadersMiddleware
+from masthead.events.fanout import fanned_out
 from masthead.graphiql.page import graphiql_routes
 from masthead.models import utcnow
 from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize
@@ -71,13 +72,17 @@ def create_app(
         limit_malloc_arenas()  # before the database connections start their threads
         gc.collect()
         gc.freeze()
-        yield
+        # Subscriptions hear of every process's writes (others may wait on `fan_out.bus`).
+        async with fanned_out(engine, settings) as fan_out:
+            _app.state.fan_out = fan_out
+            yield
         view.close()
         await engine.dispose()
 
     app = Starlette(
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

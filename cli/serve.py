@@ -112,6 +112,9 @@ def run(args: argparse.Namespace) -> int:
         host=host,
         port=port,
         workers=args.workers,
+        ws="websockets-sansio",  # subscriptions; the legacy implementation is deprecated
+        # Compression state costs ~50 KiB per open socket, for messages of a few hundred bytes.
+        ws_per_message_deflate=False,
         access_log=args.access_log,
         log_level="info",
     )

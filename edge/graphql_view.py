@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -16,6 +16,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from masthead.edge.admission import Admission
@@ -40,6 +41,7 @@ from masthead.edge.http_caching import with_cache_headers
 from masthead.edge.rate_limit import Caller, Quota, RateLimiter, caller_of, parse_networks
 from masthead.edge.request_log import note_request
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
+from masthead.edge.subscriptions import ConnectionLimit, SubscriptionHandler, TextAdapter
 from masthead.edge.trusted_documents import load_manifest
 from masthead.edge.unavailable import (
     DatabaseUnavailable,
@@ -57,6 +59,8 @@ from masthead.schema.core.errors import INTERNAL, error_code, logger
 from masthead.settings import Settings
 
 RATE_LIMITED = "RATE_LIMITED"
+# How long a WebSocket may stay open before its `connection_init` (then closed with 4408).
+CONNECTION_INIT_WAIT = timedelta(seconds=10)
 
 
 # The request's caller, and what its charge left, from the answer's start to its end.
@@ -67,7 +71,13 @@ _MEDIA_TYPE: ContextVar[str] = ContextVar("masthead_media_type", default=JSON)
 
 
 class GraphQLView(GraphQL[ReadContext, None]):
-    """One context per operation, with the token's viewer; every error carries a code."""
+    """One context per operation, with the token's viewer; every error carries a code.
+
+    WebSockets speak `graphql-transport-ws` alone (edge/subscriptions.py).
+    """
+
+    graphql_transport_ws_handler_class = SubscriptionHandler
+    websocket_adapter_class = TextAdapter  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -76,6 +86,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         clock: Callable[[], datetime] = utcnow,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        kwargs.setdefault("allowed_origins", settings.cors_origins)
+        kwargs.setdefault("connection_init_wait_timeout", CONNECTION_INIT_WAIT)
+        kwargs.setdefault("max_subscriptions_per_connection", None)  # ours is in the handler
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.clock = clock
@@ -85,6 +99,9 @@ class GraphQLView(GraphQL[ReadContext, None]):
         self.admission = Admission(settings, self.schema, trusted)
         self.rate_limiter = RateLimiter(settings)
         self.trusted_proxies = parse_networks(settings.trusted_proxies)
+        self.sockets = ConnectionLimit(
+            settings.subscription_connections_per_client, self.trusted_proxies
+        )
         base = settings.public_base_url.rstrip("/")
         self.media_base_url = f"{base}{settings.media_url_path}"
         self.graphiql_page = render_page(endpoint="/graphql", examples=graphiql_examples())
@@ -106,8 +123,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refusals before execution (bad body, bad token, unknown operation) are errors too."""
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+        if scope["type"] == "websocket":
+            await self.sockets.serve(scope, receive, send, super().__call__)
             return
         request = Request(scope=scope, receive=receive)
         accepted = negotiate(request.headers.get("accept"))
@@ -210,8 +227,12 @@ class GraphQLView(GraphQL[ReadContext, None]):
         request: Request | WebSocket,
         response: Response | WebSocket,
     ) -> ReadContext:
-        """The request's viewer, clock and database access."""
-        return self._read_context(request.app.state.engine, await self._viewer(request))
+        """The request's viewer, clock and database access.
+
+        A WebSocket's viewer is known once its `connection_init` arrives (the handler).
+        """
+        viewer = Viewer() if isinstance(request, WebSocket) else await self._viewer(request)
+        return self._read_context(request.app.state.engine, viewer)
 
     def _read_context(self, engine: AsyncEngine, viewer: Viewer) -> ReadContext:
         return ReadContext(
@@ -221,6 +242,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
             default_locale=self.settings.default_locale,
             media_base_url=self.media_base_url,
             settings=self.settings,
+            clock=self.clock,
         )
 
     async def _document_ids(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
 from typing import Annotated, Any
 
 import strawberry
@@ -25,6 +26,7 @@ from masthead.schema.author.types import Author
 from masthead.schema.core.context import Info, from_optional_row
 from masthead.schema.core.directives import ListSize
 from masthead.schema.core.documents import DOCUMENT_CACHE_BYTES, DocumentParsing
+from masthead.schema.core.enums import ContentType
 from masthead.schema.core.errors import MastheadSchema
 from masthead.schema.core.exposure import ExposureSchema, validation
 from masthead.schema.core.extensions import OperationLifecycle
@@ -37,6 +39,7 @@ from masthead.schema.post.mutations import PostMutations
 from masthead.schema.post.queries import PostQueries
 from masthead.schema.post.types import Post
 from masthead.schema.search.queries import SearchQueries
+from masthead.schema.subscription import ContentChange, content_changes
 from masthead.schema.tag.mutations import TagMutations
 from masthead.schema.tag.queries import TagQueries
 from masthead.schema.tag.types import Tag
@@ -112,6 +115,28 @@ class Mutation(
     """The root mutation type."""
 
 
+@strawberry.type(description="Live changes, over a WebSocket (`graphql-transport-ws`).")
+class Subscription:
+    """The root subscription type."""
+
+    @strawberry.subscription(
+        description="Each change to content this viewer may see, from now on: the public "
+        "hears of published content only, a token that reads drafts of every change."
+    )
+    async def content_changed(
+        self,
+        info: Info,
+        types: Annotated[
+            list[ContentType] | None,
+            strawberry.argument(description="Only changes to these types (all when omitted)."),
+        ] = None,
+    ) -> AsyncGenerator[ContentChange, None]:
+        """One message per change, its `node` read when the message is sent."""
+        async with aclosing(content_changes(info, types, _load_node)) as changes:
+            async for change in changes:
+                yield change
+
+
 def build_schema(
     *,
     introspection: bool = True,
@@ -125,6 +150,7 @@ def build_schema(
     return ExposureSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Post, Page, Author, Tag, Asset],
         extensions=[
             OperationLifecycle,

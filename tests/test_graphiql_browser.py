@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -227,3 +228,38 @@ def test_an_editor_token_in_the_header_editor_creates_a_draft(
     assert '"status": "DRAFT"' in result, result
     assert '"userErrors": []' in result, result
     assert '"errors"' not in result, result
+
+
+def _until_listening(base: str) -> None:
+    """Wait until the server's change feed has a listener (the subscription started)."""
+    deadline = time.monotonic() + BROWSER_TIMEOUT_MS / 1000
+    pattern = re.compile(r"^masthead_change_feed_listeners 1\.0$", re.MULTILINE)
+    while not pattern.search(httpx.get(f"{base}/metrics").text):
+        assert time.monotonic() < deadline, "GraphiQL's subscription did not start"
+        time.sleep(0.05)  # the server's state, seen from outside: poll it
+
+
+def test_a_subscription_in_graphiql_shows_a_change_as_it_happens(
+    graphiql: Page, served: Served
+) -> None:
+    headers = {"Authorization": f"Bearer {served.editor_token}"}
+    subscription = "subscription { contentChanged(types: [TAG]) { action type node { id } } }"
+    graphiql.evaluate(
+        "([selector, text]) => document.querySelector(selector).CodeMirror.setValue(text)",
+        [".graphiql-query-editor .CodeMirror", subscription],
+    )
+    graphiql.evaluate(
+        "([selector, text]) => document.querySelector(selector).CodeMirror.setValue(text)",
+        [VISIBLE_TOOL_EDITOR, json.dumps(headers)],
+    )
+    graphiql.locator(".graphiql-execute-button").click()
+    _until_listening(served.url)
+
+    create = 'mutation { createTag(input: {slug: "live", name: "Live"}) { tag { id } } }'
+    created = httpx.post(f"{served.url}/graphql", json={"query": create}, headers=headers)
+    graphiql.wait_for_function(
+        "() => document.querySelector('.result-window')?.innerText.includes('CREATED')"
+    )
+
+    assert created.json()["data"]["createTag"]["tag"]["id"]
+    assert '"type": "TAG"' in _result_text(graphiql)

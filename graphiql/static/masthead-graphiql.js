@@ -8,7 +8,11 @@
   var tabs = config.examples.map(function (example) {
     return { query: example.query, variables: JSON.stringify(example.variables, null, 2) };
   });
-  var send = GraphiQL.createFetcher({ url: config.endpoint });
+  // Subscriptions go over a WebSocket to the same endpoint; GraphiQL hands the header
+  // editor's headers (the token) to it as the `connection_init` payload.
+  var socketUrl = new URL(config.endpoint, window.location.href);
+  socketUrl.protocol = socketUrl.protocol === "https:" ? "wss:" : "ws:";
+  var send = GraphiQL.createFetcher({ url: config.endpoint, subscriptionUrl: socketUrl.href });
   var props = {
     fetcher: fetcher,
     defaultTabs: tabs,

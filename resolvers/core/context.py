@@ -56,8 +56,10 @@ class ReadContext:
         default_locale: str,
         media_base_url: str,
         settings: Settings | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.engine = engine
+        self.clock = clock  # what `renew` reads the time from (the request's clock)
         self.settings = settings or get_settings()
         self.viewer = viewer
         self.now = now
@@ -98,6 +100,29 @@ class ReadContext:
     def forget(self) -> None:
         """Drop every loaded row: a write changed what the next read must see."""
         self._loaders.clear()
+
+    async def renew(self) -> None:
+        """Start over as a new operation of the same viewer: no connection, nothing loaded.
+
+        A subscription resolves each message this way, at the time it is sent.
+        """
+        await self.close()
+        self.closed = self.abandoned = False
+        self._loaders.clear()
+        if self.clock is not None:
+            self.now = self.clock()
+
+    def sibling(self) -> ReadContext:
+        """A context of its own for another operation of the viewer (on one WebSocket)."""
+        return ReadContext(
+            self.engine,
+            viewer=self.viewer,
+            now=self.now if self.clock is None else self.clock(),
+            default_locale=self.default_locale,
+            media_base_url=self.media_base_url,
+            settings=self.settings,
+            clock=self.clock,
+        )
 
     async def close(self) -> None:
         """Release the connection (reads only: nothing to commit).

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from masthead.models import Event, Revision, table_of
 from masthead.resolvers.core.context import ReadContext
@@ -19,6 +21,24 @@ from masthead.resolvers.core.write_queue import writing_connection
 
 revisions = table_of(Revision)
 events = table_of(Event)
+
+# What runs after each write transaction on an engine commits (the change feed's wake-up,
+# for one): callbacks that return at once and never raise.
+_AFTER_COMMIT: weakref.WeakKeyDictionary[Engine, list[Callable[[], None]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def after_commit(engine: AsyncEngine, callback: Callable[[], None]) -> Callable[[], None]:
+    """Call `callback` after every write transaction on `engine` commits; returns its undo."""
+    callbacks = _AFTER_COMMIT.setdefault(engine.sync_engine, [])
+    callbacks.append(callback)
+    return lambda: callbacks.remove(callback)
+
+
+def _committed(engine: AsyncEngine) -> None:
+    for callback in tuple(_AFTER_COMMIT.get(engine.sync_engine, ())):
+        callback()
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,7 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
     Writers take turns for the write lock (`writing_connection`), so checks and writes see
     one state; one that cannot start within `MASTHEAD_WRITE_TIMEOUT_S` raises
     `WriteTimedOut`. A constraint that a concurrent writer won becomes a `CONFLICT` problem.
+    The engine's `after_commit` callbacks run once it has committed.
     """
     async with writing_connection(ctx.engine, ctx.settings.write_timeout_s) as connection:
         try:
@@ -78,6 +99,7 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
             await connection.rollback()
             raise
     ctx.forget()
+    _committed(ctx.engine)
 
 
 async def fresh_id(connection: AsyncConnection, table: Table, entity_type: str) -> int | None:
