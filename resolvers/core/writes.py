@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from masthead.models import Event, Revision, table_of
 from masthead.resolvers.core.context import ReadContext
@@ -19,6 +19,22 @@ from masthead.resolvers.core.write_queue import writing_connection
 
 revisions = table_of(Revision)
 events = table_of(Event)
+
+# Called with the engine after each write transaction of this process commits: what reads
+# the outbox (webhook delivery, subscriptions) wakes at once instead of at its next poll.
+CommitListener = Callable[[AsyncEngine], None]
+_COMMIT_LISTENERS: list[CommitListener] = []
+
+
+def add_commit_listener(listener: CommitListener) -> Callable[[], None]:
+    """Call `listener` after every committed write; the function returned removes it."""
+    _COMMIT_LISTENERS.append(listener)
+    return lambda: _COMMIT_LISTENERS.remove(listener)
+
+
+def _committed(engine: AsyncEngine) -> None:
+    for listener in list(_COMMIT_LISTENERS):  # noqa: PERF101 - a listener may remove itself
+        listener(engine)
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,7 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
             await connection.rollback()
             raise
     ctx.forget()
+    _committed(ctx.engine)
 
 
 async def fresh_id(connection: AsyncConnection, table: Table, entity_type: str) -> int | None:

@@ -1,0 +1,228 @@
+"""Webhook delivery: signed POSTs to a real receiver, filters, retries, failures, pings."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from masthead.models import Event, table_of, utcnow
+from masthead.resolvers.core.ids import decode_id, encode_id
+from masthead.settings import Settings
+from tests.conftest import GraphQLClient, TokenMaker
+from tests.factories import Factory
+from tests.webhooks import (
+    SECRET,
+    Received,
+    Receiver,
+    add_hook,
+    deliveries,
+    delivery_rows,
+    hook_row,
+    receiving,
+    running,
+    verified,
+)
+from tests.writing import CREATE_POST, DELETE_POST, PUBLISH_POST, UNPUBLISH_POST, UPDATE_POST, gid
+
+CREATE_PAGE = """mutation($input: PageInput!) {
+  createPage(input: $input) { page { id } userErrors { code } } }"""
+
+
+async def _post_story(gql: GraphQLClient, engine: AsyncEngine, headers: dict[str, str]) -> str:
+    """Create a draft, edit it twice, publish it, edit it live, unpublish it: six events."""
+    author = await Factory(engine).author()
+    given = {"slug": "story", "title": "Secret draft", "author": gid("Author", author)}
+    created = await gql.data(CREATE_POST, {"input": given}, headers)
+    post_id: str = created["createPost"]["post"]["id"]
+    await gql.data(UPDATE_POST, {"id": post_id, "input": {"title": "Still secret"}}, headers)
+    await gql.data(UPDATE_POST, {"id": post_id, "input": {"title": "Public title"}}, headers)
+    await gql.data(PUBLISH_POST, {"id": post_id}, headers)
+    await gql.data(UPDATE_POST, {"id": post_id, "input": {"excerpt": "Live edit"}}, headers)
+    await gql.data(UNPUBLISH_POST, {"id": post_id}, headers)
+    return post_id
+
+
+async def test_a_published_post_reaches_a_hook_signed(
+    settings: Settings, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    with receiving() as receiver:
+        await add_hook(engine, receiver.url)
+        async with running(settings, engine) as app:
+            author = await Factory(engine).author()
+            given = {"slug": "hello", "title": "Hello", "author": gid("Author", author)}
+            headers = await token("editor")
+            created = await app.gql.data(CREATE_POST, {"input": given}, headers)
+            post_id = created["createPost"]["post"]["id"]
+            await app.gql.data(PUBLISH_POST, {"id": post_id}, headers)
+            [received] = await receiver.wait_for(1)
+
+    body = verified(received)
+    assert received.headers["content-type"] == "application/json"
+    assert received.headers["user-agent"].startswith("Masthead-Webhooks/")
+    assert received.headers["webhook-id"].startswith("msg_")
+    assert body["type"] == "post.published"
+    assert (body["action"], body["contentType"], body["id"]) == ("PUBLISHED", "POST", post_id)
+    assert (body["slug"], body["locale"], body["version"]) == ("hello", "en", 2)
+    assert body["keys"] == [f"post:{decode_id(post_id, 'Post')}", "posts"]
+    assert body["timestamp"].endswith("Z")
+    assert body["data"]["title"] == "Hello"
+    assert body["data"]["status"] == "PUBLISHED"
+
+
+async def test_a_public_hook_never_hears_of_drafts(
+    settings: Settings, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    with receiving() as public, receiving() as preview:
+        await add_hook(engine, public.url)
+        await add_hook(engine, preview.url, include_drafts=True)
+        async with running(settings, engine) as app:
+            await _post_story(app.gql, engine, await token("editor"))
+            told_preview = await preview.wait_for(6)
+            told_public = await public.wait_for(3)
+
+    preview_actions = [body["action"] for body in _by_event(told_preview)]
+    assert preview_actions == [
+        "CREATED",
+        "UPDATED",
+        "UPDATED",
+        "PUBLISHED",
+        "UPDATED",
+        "UNPUBLISHED",
+    ]
+    assert all(each.json()["data"]["slug"] == "story" for each in told_preview)
+    assert [body["action"] for body in _by_event(told_public)] == [
+        "PUBLISHED",
+        "UPDATED",
+        "UNPUBLISHED",
+    ]
+    assert all(b"secret" not in each.body.lower() for each in told_public)
+    assert _by_event(told_public)[-1]["data"] is None
+
+
+async def test_hooks_hear_only_the_types_and_actions_they_ask_for(
+    settings: Settings, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    with receiving() as pages, receiving() as deletions:
+        await add_hook(engine, pages.url, types=["PAGE"], include_drafts=True)
+        await add_hook(engine, deletions.url, actions=["DELETED"], include_drafts=True)
+        async with running(settings, engine) as app:
+            headers = await token("editor")
+            post_id = await _post_story(app.gql, engine, headers)
+            await app.gql.data(DELETE_POST, {"id": post_id}, headers)
+            await app.gql.data(CREATE_PAGE, {"input": {"slug": "about", "title": "A"}}, headers)
+            [page_created] = await pages.wait_for(1)
+            [post_deleted] = await deletions.wait_for(1)
+            assert await app.worker.dispatch_once() >= 0  # nothing more was waiting
+
+    assert page_created.json()["type"] == "page.created"
+    assert page_created.json()["path"] == "/about"
+    assert post_deleted.json()["type"] == "post.deleted"
+    assert post_deleted.json()["slug"] == "story"
+    assert post_deleted.json()["data"] is None
+    assert (len(pages.received), len(deletions.received)) == (1, 1)
+
+
+async def test_a_failing_receiver_is_retried_with_the_same_message_until_it_accepts(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving(Receiver(answer=lambda n: 500 if n < 2 else 204)) as receiver:
+        hook = await add_hook(engine, receiver.url)
+        async with running(settings, engine, backoff_scale=0.01) as _app:
+            await _record_event(engine)
+            attempts = await receiver.wait_for(3)
+            await _until(engine, lambda rows: rows[0].status == "succeeded")
+
+    [delivery] = await delivery_rows(engine)
+    assert (delivery.attempts, delivery.last_status_code, delivery.last_error) == (3, 204, None)
+    assert delivery.finished_at is not None
+    assert {each.headers["webhook-id"] for each in attempts} == {delivery.message_id}
+    assert {each.body for each in attempts} == {delivery.body.encode()}
+    assert all(verified(each) for each in attempts)
+    assert (await hook_row(engine, hook)).consecutive_failures == 0
+
+
+async def test_a_hook_that_keeps_failing_is_disabled_with_the_reason(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving(Receiver(answer=lambda _n: 503)) as receiver:
+        hook = await add_hook(engine, receiver.url)
+        changes: dict[str, Any] = {"webhook_retry_for_s": 0, "webhook_disable_after": 2}
+        async with running(settings, engine, **changes) as app:
+            await _record_event(engine)
+            await _record_event(engine)
+            await _until(engine, lambda rows: [r.status for r in rows] == ["failed"] * 2)
+            await _record_event(engine)
+            await app.worker.dispatch_once()
+
+    row = await hook_row(engine, hook)
+    assert (row.active, row.consecutive_failures) == (False, 2)
+    assert "after 2 deliveries in a row failed" in row.disabled_reason
+    assert "HTTP 503" in row.disabled_reason
+    assert len(await delivery_rows(engine)) == 2  # a disabled hook hears of nothing more
+    assert len(receiver.received) == 2
+
+
+async def test_a_private_address_is_refused_at_delivery_time(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving() as receiver:
+        await add_hook(engine, receiver.url)  # saved while allowed, or its name resolved then
+        async with running(settings, engine, webhook_allow_private=False) as _app:
+            await _record_event(engine)
+            await _until(engine, lambda rows: rows[0].attempts == 1)
+
+    [delivery] = await delivery_rows(engine)
+    assert delivery.status == "pending"  # retried later, the address checked again
+    assert delivery.last_error.startswith("refused: the URL points to a private")
+    assert receiver.received == []
+
+
+async def test_a_ping_reaches_the_hook_signed(settings: Settings, engine: AsyncEngine) -> None:
+    with receiving() as receiver:
+        hook = await add_hook(engine, receiver.url)
+        async with engine.begin() as connection:
+            row = {"webhook_id": hook, "message_id": "msg_ping_1", "next_attempt_at": utcnow()}
+            await connection.execute(insert(deliveries).values(**row))
+        async with running(settings, engine) as _app:
+            [received] = await receiver.wait_for(1)
+            await _until(engine, lambda rows: rows[0].status == "succeeded")
+
+    body = verified(received, SECRET)
+    assert received.headers["webhook-id"] == "msg_ping_1"
+    assert body["type"] == "webhook.ping"
+    assert body["webhook"] == encode_id("Webhook", hook)
+
+
+def _by_event(received: list[Received]) -> list[Any]:
+    """The bodies in event order (several deliveries are in flight at once)."""
+    return sorted((each.json() for each in received), key=lambda body: body["eventId"])
+
+
+async def _record_event(engine: AsyncEngine) -> None:
+    """One event as a write records it: a new public tag."""
+    n = uuid.uuid4().hex[:8]
+    tag = await Factory(engine).tag(slug=f"tag-{n}", name=f"Tag {n}")
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(table_of(Event)).values(
+                action="create", entity_type="Tag", entity_id=tag["id"], public_after=True
+            )
+        )
+
+
+async def _until(engine: AsyncEngine, done: Any, timeout_s: float = 10.0) -> None:
+    """Poll the delivery rows until `done(rows)` holds, within a deadline."""
+    deadline = time.monotonic() + timeout_s
+    rows: list[Any] = []
+    while time.monotonic() < deadline:
+        rows = await delivery_rows(engine)
+        if rows and done(rows):
+            return
+        await asyncio.sleep(0.02)
+    message = f"the deliveries did not get there: {rows}"
+    raise AssertionError(message)
