@@ -8,11 +8,13 @@ over exactly once, or not at all if the process stops half-way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from masthead.events.messages import (
@@ -31,6 +33,7 @@ events = table_of(Event)
 webhooks = table_of(Webhook)
 deliveries = table_of(WebhookDelivery)
 BATCH = 50
+log = logging.getLogger("masthead.events")
 
 
 def hears(hook: Row[Any], event: Row[Any]) -> str | None:
@@ -89,6 +92,20 @@ class Dispatcher:
             await connection.commit()
         return len(claimed)
 
+    async def _render(self, event: Row[Any], *, drafts: bool) -> dict[str, Any] | None:
+        """The entry as the hook's viewer reads it; None (logged) if it cannot be rendered.
+
+        A database error propagates: the batch is tried again. Any other error must not
+        hold every later event back, so that event goes out without its `data`.
+        """
+        try:
+            return await self.render(event.entity_type, event.entity_id, drafts)
+        except DBAPIError:
+            raise
+        except Exception:
+            log.exception("event %s: the entry could not be rendered; sent without data", event.id)
+            return None
+
     async def _rows(
         self,
         connection: AsyncConnection,
@@ -106,7 +123,7 @@ class Dispatcher:
         for hook, action in told:
             drafts = bool(hook.include_drafts)
             if drafts not in rendered:
-                rendered[drafts] = await self.render(event.entity_type, event.entity_id, drafts)
+                rendered[drafts] = await self._render(event, drafts=drafts)
             body = event_body(event, action=action, facts=facts, data=rendered[drafts])
             rows.append(
                 {

@@ -50,9 +50,9 @@ def message_id(event_id: int, webhook_id: int) -> str:
 async def entry_facts(connection: AsyncConnection, entity_type: str, pk: int) -> dict[str, Any]:
     """The entry's slug, path and locale: from its row, or from its last revision if gone."""
     table = TABLES.get(entity_type)
-    if table is None:
+    columns = [] if table is None else [table.c[name] for name in FACTS if name in table.c]
+    if table is None or not columns:  # an asset: known by its ID alone
         return dict.fromkeys(FACTS)
-    columns = [table.c[name] for name in FACTS if name in table.c]
     row = (await connection.execute(select(*columns).where(table.c.id == pk))).first()
     if row is not None:
         return {name: getattr(row, name, None) for name in FACTS}

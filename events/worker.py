@@ -71,6 +71,11 @@ class EventWorker:
         self._inflight: set[asyncio.Task[None]] = set()
         self._unlisten: Callable[[], None] | None = None
 
+    @property
+    def running(self) -> bool:
+        """Whether both loops are alive (an error never ends them; only `stop` does)."""
+        return bool(self._loops) and not any(loop.done() for loop in self._loops)
+
     def wake(self) -> None:
         """Look at the outbox now (a change was committed)."""
         self.wakeup.set()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from masthead.database import create_engine
+from masthead.events.worker import EventWorker
 from masthead.models import Event, table_of, utcnow
 from masthead.resolvers.core.ids import decode_id, encode_id
 from masthead.settings import Settings
@@ -203,16 +207,70 @@ def _by_event(received: list[Received]) -> list[Any]:
     return sorted((each.json() for each in received), key=lambda body: body["eventId"])
 
 
-async def _record_event(engine: AsyncEngine) -> None:
-    """One event as a write records it: a new public tag."""
+async def test_an_asset_event_carries_the_asset_and_no_slug(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving() as receiver:
+        await add_hook(engine, receiver.url, types=["ASSET"])
+        async with running(settings, engine) as _app:
+            await _record_event(engine)
+            asset = await _record_event(engine, "Asset")
+            [received] = await receiver.wait_for(1)
+
+    body = verified(received)
+    assert (body["type"], body["id"], body["slug"]) == (
+        "asset.created",
+        encode_id("Asset", asset),
+        None,
+    )
+    assert body["data"]["filename"].startswith("image-")
+    assert body["keys"] == [f"asset:{asset}", "assets"]
+
+
+async def test_a_database_that_is_down_is_logged_and_retried(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A PostgreSQL server that is not there: nothing listens on port 1.
+    down = "postgresql+asyncpg://postgres@127.0.0.1:1/masthead"
+    gone = settings.model_copy(update={"database_url": down, "events_poll_s": 0.05})
+    engine = create_engine(gone, must_exist=True)
+    worker = EventWorker(engine, gone, _nothing)
+    await worker.start()
+    for _ in range(500):  # a deadline of 10 s
+        if len(_failures(caplog)) >= 4:
+            break
+        await asyncio.sleep(0.02)
+    alive = worker.running
+    await worker.stop()
+    await engine.dispose()
+
+    assert len(_failures(caplog)) >= 4  # tried again and again
+    assert alive
+
+
+def _failures(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [each for each in caplog.records if each.name == "masthead.events"]
+
+
+async def _nothing(_type: str, _pk: int, _drafts: bool) -> dict[str, Any] | None:
+    return None
+
+
+async def _record_event(engine: AsyncEngine, entity_type: str = "Tag") -> int:
+    """One event as a write records it: a new public tag (or asset); the entry's id."""
     n = uuid.uuid4().hex[:8]
-    tag = await Factory(engine).tag(slug=f"tag-{n}", name=f"Tag {n}")
+    factory = Factory(engine)
+    if entity_type == "Asset":
+        entry = await factory.asset(filename=f"image-{n}.png")
+    else:
+        entry = await factory.tag(slug=f"tag-{n}", name=f"Tag {n}")
     async with engine.begin() as connection:
         await connection.execute(
             insert(table_of(Event)).values(
-                action="create", entity_type="Tag", entity_id=tag["id"], public_after=True
+                action="create", entity_type=entity_type, entity_id=entry["id"], public_after=True
             )
         )
+    return int(entry["id"])
 
 
 async def _until(engine: AsyncEngine, done: Any, timeout_s: float = 10.0) -> None:

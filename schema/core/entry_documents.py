@@ -79,7 +79,7 @@ class EntryDocuments:
             )
         finally:
             await context.close()
-        if result.errors:
-            raise result.errors[0]
+        if result.errors:  # a database error as itself, for the caller to retry
+            raise result.errors[0].original_error or result.errors[0]
         node: dict[str, Any] | None = (result.data or {}).get("node")
         return node or None
