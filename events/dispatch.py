@@ -62,6 +62,10 @@ class Dispatcher:
 
     async def dispatch(self) -> int:
         """Hand over one batch of the oldest undelivered events; how many were claimed."""
+        async with self.engine.connect() as connection:  # a read first: no write lock for nothing
+            waiting = select(events.c.id).where(events.c.delivered_at.is_(None)).limit(1)
+            if await connection.scalar(waiting) is None:
+                return 0
         async with writing_connection(self.engine, self.write_timeout_s) as connection:
             statement = (
                 select(events)

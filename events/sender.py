@@ -36,9 +36,12 @@ class Claim:
     created_at: datetime
 
 
-def lease_for(timeout_s: float) -> timedelta:
-    """How long a claim lasts: the attempt's time-out and a margin to record the outcome."""
-    return timedelta(seconds=timeout_s + max(2.0, timeout_s / 2))
+def lease_for(settings: Settings) -> timedelta:
+    """How long a claim lasts: the attempt's time-out, then the wait to record the outcome.
+
+    A sender that keeps its claim past this could send a message another one sends too.
+    """
+    return timedelta(seconds=settings.webhook_timeout_s + settings.write_timeout_s + 2)
 
 
 def due(now: datetime) -> Any:
@@ -70,7 +73,7 @@ class Sender:
     async def claim(self, limit: int) -> list[Claim]:
         """Up to `limit` due deliveries of active hooks, leased to this process."""
         now = utcnow()
-        lease_until = now + lease_for(self.settings.webhook_timeout_s)
+        lease_until = now + lease_for(self.settings)
         async with writing_connection(self.engine, self.settings.write_timeout_s) as connection:
             statement = (
                 select(deliveries, webhooks.c.url, webhooks.c.secret)

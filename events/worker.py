@@ -30,6 +30,7 @@ from masthead.settings import Settings
 
 log = logging.getLogger("masthead.events")
 EARLY = timedelta(milliseconds=5)  # a timer may fire a little before its time
+CONTENDED_S = 0.05
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:
@@ -162,11 +163,17 @@ class EventWorker:
         free = self.concurrency - len(self._inflight)
         if free <= 0:
             return self.settings.events_poll_s  # a finishing send wakes the loop
-        for claim in await self.sender.claim(free):
+        delay = await self._until_due()  # a read first: no write lock when nothing is due
+        if delay > 0:
+            return delay
+        claims = await self.sender.claim(free)
+        for claim in claims:
             task = self._spawn(self._deliver(claim))
             self._inflight.add(task)
             task.add_done_callback(self._finished)
-        return await self._until_due()
+        if not claims:
+            return CONTENDED_S  # due, but another process holds them right now
+        return 0.0 if len(claims) < free else self.settings.events_poll_s
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._inflight.discard(task)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from masthead.resolvers.core.write_queue import writing_connection
 
 revisions = table_of(Revision)
 events = table_of(Event)
+log = logging.getLogger("masthead.writes")
 
 # Called with the engine after each write transaction of this process commits: what reads
 # the outbox (webhook delivery, subscriptions) wakes at once instead of at its next poll.
@@ -34,7 +36,10 @@ def add_commit_listener(listener: CommitListener) -> Callable[[], None]:
 
 def _committed(engine: AsyncEngine) -> None:
     for listener in list(_COMMIT_LISTENERS):  # noqa: PERF101 - a listener may remove itself
-        listener(engine)
+        try:
+            listener(engine)
+        except Exception:  # the write is committed: a listener's trouble must not undo its answer
+            log.exception("a commit listener failed")
 
 
 @dataclass(frozen=True)
