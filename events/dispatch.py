@@ -33,6 +33,7 @@ events = table_of(Event)
 webhooks = table_of(Webhook)
 deliveries = table_of(WebhookDelivery)
 BATCH = 50
+UNHEARD_BATCH = 1000  # with no active hook, events are only marked: larger batches
 log = logging.getLogger("masthead.events")
 
 
@@ -67,32 +68,26 @@ class Dispatcher:
             if await connection.scalar(waiting) is None:
                 return 0
         async with writing_connection(self.engine, self.write_timeout_s) as connection:
+            active = select(webhooks).where(webhooks.c.active.is_(True)).order_by(webhooks.c.id)
+            hooks = (await connection.execute(active)).all()
             statement = (
                 select(events)
                 .where(events.c.delivered_at.is_(None))
                 .order_by(events.c.id)
-                .limit(BATCH)
+                .limit(BATCH if hooks else UNHEARD_BATCH)
                 .with_for_update(skip_locked=True)
             )
             claimed = (await connection.execute(statement)).all()
-            if not claimed:
-                await connection.rollback()
-                return 0
-            hooks = (
-                await connection.execute(
-                    select(webhooks).where(webhooks.c.active.is_(True)).order_by(webhooks.c.id)
-                )
-            ).all()
             now = utcnow()
             rows = [
                 row for event in claimed for row in await self._rows(connection, event, hooks, now)
             ]
             if rows:
                 await connection.execute(insert(deliveries), rows)
-            ids = [event.id for event in claimed]
-            await connection.execute(
-                update(events).where(events.c.id.in_(ids)).values(delivered_at=now)
-            )
+            if claimed:
+                ids = [event.id for event in claimed]
+                handed = update(events).where(events.c.id.in_(ids)).values(delivered_at=now)
+                await connection.execute(handed)
             await connection.commit()
         return len(claimed)
 

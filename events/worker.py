@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.events import metrics
-from masthead.events.dispatch import BATCH, Dispatcher, deliveries, events, webhooks
+from masthead.events.dispatch import Dispatcher, deliveries, events, webhooks
 from masthead.events.go_live import announce_go_live
 from masthead.events.messages import EntryRenderer
 from masthead.events.sender import Claim, Sender
@@ -128,8 +128,6 @@ class EventWorker:
         while claimed := await self.dispatcher.dispatch():
             metrics.DISPATCHED.inc(claimed)
             self.send_wakeup.set()
-            if claimed < BATCH:
-                break
         await self._count_backlog()
         now = self.clock()
         delay = self.settings.events_poll_s

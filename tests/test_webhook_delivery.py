@@ -227,6 +227,23 @@ async def test_an_asset_event_carries_the_asset_and_no_slug(
     assert body["keys"] == [f"asset:{asset}", "assets"]
 
 
+async def test_a_hook_hears_only_of_events_after_it_was_added(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving() as receiver:
+        async with running(settings, engine) as app:
+            for _ in range(3):
+                await _record_event(engine)
+            await app.worker.dispatch_once()
+            await add_hook(engine, receiver.url)
+            latest = await _record_event(engine)
+            await app.worker.dispatch_once()
+            [received] = await receiver.wait_for(1)
+
+    assert received.json()["id"] == encode_id("Tag", latest)
+    assert len(await delivery_rows(engine)) == 1
+
+
 async def test_a_database_that_is_down_is_logged_and_retried(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
