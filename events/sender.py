@@ -104,8 +104,28 @@ class Sender:
         return await self.record(claim, outcome)
 
     async def record(self, claim: Claim, outcome: Outcome) -> str:
-        """Write the attempt's outcome, if this process still holds the claim."""
-        now = utcnow()
+        """Write the attempt's outcome, if this process still holds the claim.
+
+        The result names the outcome: succeeded, retrying, failed, or lost (the lease ran
+        out and another sender took the message over).
+        """
+        values = self._outcome_values(claim, outcome, utcnow())
+        held = (
+            deliveries.c.id == claim.message.delivery_id,
+            deliveries.c.status == "sending",
+            deliveries.c.lease_until == claim.lease_until,
+        )
+        async with writing_connection(self.engine, self.settings.write_timeout_s) as connection:
+            written = await connection.execute(update(deliveries).where(*held).values(**values))
+            if written.rowcount != 1:
+                await connection.rollback()
+                return "lost"
+            await self._tally(connection, claim, outcome, finished=values.get("finished_at"))
+            await connection.commit()
+        return "retrying" if values["status"] == "pending" else str(values["status"])
+
+    def _outcome_values(self, claim: Claim, outcome: Outcome, now: datetime) -> dict[str, Any]:
+        """The delivery's columns after this attempt: done, or when to try again."""
         attempts = claim.attempts + 1
         values: dict[str, Any] = {
             "attempts": attempts,
@@ -114,37 +134,18 @@ class Sender:
             "last_error": outcome.error,
             "lease_until": None,
         }
-        retry_at = None
         if outcome.succeeded:
-            values |= {"status": "succeeded", "finished_at": now}
-        else:
-            retry_at = next_attempt(
-                attempts,
-                created_at=claim.created_at,
-                now=now,
-                retry_for_s=self.settings.webhook_retry_for_s,
-                scale=self.backoff_scale,
-            )
-            status = "pending" if retry_at is not None else "failed"
-            values |= {"status": status, "next_attempt_at": retry_at or now}
-            if retry_at is None:
-                values["finished_at"] = now
-        async with writing_connection(self.engine, self.settings.write_timeout_s) as connection:
-            held = await connection.execute(
-                update(deliveries)
-                .where(
-                    deliveries.c.id == claim.message.delivery_id,
-                    deliveries.c.status == "sending",
-                    deliveries.c.lease_until == claim.lease_until,
-                )
-                .values(**values)
-            )
-            if held.rowcount != 1:  # the lease ran out and another sender took over
-                await connection.rollback()
-                return "lost"
-            await self._tally(connection, claim, outcome, finished=values.get("finished_at"))
-            await connection.commit()
-        return values["status"] if retry_at is None else "retrying"
+            return values | {"status": "succeeded", "finished_at": now}
+        retry_at = next_attempt(
+            attempts,
+            created_at=claim.created_at,
+            now=now,
+            retry_for_s=self.settings.webhook_retry_for_s,
+            scale=self.backoff_scale,
+        )
+        if retry_at is None:
+            return values | {"status": "failed", "finished_at": now}
+        return values | {"status": "pending", "next_attempt_at": retry_at}
 
     async def _tally(
         self,

@@ -171,6 +171,36 @@ async def test_a_hook_that_keeps_failing_is_disabled_with_the_reason(
     assert len(receiver.received) == 2
 
 
+async def test_a_receiver_that_does_not_answer_in_time_fails_the_attempt(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving(Receiver(delay_s=1.0)) as receiver:
+        await add_hook(engine, receiver.url)
+        changes: dict[str, Any] = {"webhook_timeout_s": 0.2, "webhook_retry_for_s": 0}
+        async with running(settings, engine, **changes) as _app:
+            await _record_event(engine)
+            await _until(engine, lambda rows: rows[0].status == "failed")
+
+    [delivery] = await delivery_rows(engine)
+    assert (delivery.last_error, delivery.last_status_code) == ("no answer within 0.2 s", None)
+    assert len(receiver.received) == 1
+
+
+async def test_a_redirect_is_not_followed_and_fails_the_attempt(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving(Receiver(answer=lambda _n: 302)) as receiver:
+        await add_hook(engine, receiver.url)
+        async with running(settings, engine, webhook_retry_for_s=0) as _app:
+            await _record_event(engine)
+            await _until(engine, lambda rows: rows[0].status == "failed")
+
+    [delivery] = await delivery_rows(engine)
+    assert delivery.last_status_code == 302
+    assert delivery.last_error == "the receiver answered HTTP 302 (redirects are not followed)"
+    assert len(receiver.received) == 1
+
+
 async def test_a_private_address_is_refused_at_delivery_time(
     settings: Settings, engine: AsyncEngine
 ) -> None:
