@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from masthead.events.attempts import Message, Outcome, attempt
@@ -44,10 +44,15 @@ def lease_for(settings: Settings) -> timedelta:
     return timedelta(seconds=settings.webhook_timeout_s + settings.write_timeout_s + 2)
 
 
+def attempt_at() -> Any:
+    """When a pending delivery is due: its next attempt, or at once if none was set (a ping)."""
+    return func.coalesce(deliveries.c.next_attempt_at, deliveries.c.created_at)
+
+
 def due(now: datetime) -> Any:
     """Deliveries to send now: pending and due, or claimed by a sender whose lease ran out."""
     return or_(
-        and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now),
+        and_(deliveries.c.status == "pending", attempt_at() <= now),
         and_(deliveries.c.status == "sending", deliveries.c.lease_until < now),
     )
 
@@ -79,7 +84,7 @@ class Sender:
                 select(deliveries, webhooks.c.url, webhooks.c.secret)
                 .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
                 .where(due(now), webhooks.c.active.is_(True))
-                .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+                .order_by(deliveries.c.id)
                 .limit(limit)
                 .with_for_update(of=deliveries, skip_locked=True)
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from masthead.events import metrics
 from masthead.events.dispatch import Dispatcher, deliveries, events, webhooks
 from masthead.events.go_live import announce_go_live
 from masthead.events.messages import EntryRenderer
-from masthead.events.sender import Claim, Sender
+from masthead.events.sender import Claim, Sender, attempt_at
 from masthead.models import utcnow
 from masthead.resolvers.core.freshness import next_go_live
 from masthead.resolvers.core.writes import add_commit_listener
@@ -189,7 +189,7 @@ class EventWorker:
         pending = deliveries.c.status == "pending"
         active = select(webhooks.c.id).where(webhooks.c.active.is_(True))
         soonest = select(
-            func.min(deliveries.c.next_attempt_at).filter(pending),
+            func.min(attempt_at()).filter(pending),
             func.min(deliveries.c.lease_until).filter(deliveries.c.status == "sending"),
         ).where(deliveries.c.webhook_id.in_(active))
         async with self.engine.connect() as connection:
@@ -198,8 +198,11 @@ class EventWorker:
         delay = self.settings.events_poll_s
         for at in times:
             if at is not None:
-                moment = (
-                    at if at.tzinfo else datetime.fromisoformat(str(at)).replace(tzinfo=now.tzinfo)
-                )
-                delay = min(delay, (moment - now).total_seconds() + 0.001)
+                delay = min(delay, (_aware(at) - now).total_seconds() + 0.001)
         return delay
+
+
+def _aware(at: datetime | str) -> datetime:
+    """A time read back from the database (SQLite's aggregates may give text) in UTC."""
+    moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

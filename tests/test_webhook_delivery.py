@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
 from masthead.events.worker import EventWorker
-from masthead.models import Event, table_of, utcnow
+from masthead.models import Event, table_of
 from masthead.resolvers.core.ids import decode_id, encode_id
 from masthead.settings import Settings
 from tests.conftest import GraphQLClient, TokenMaker
@@ -220,7 +220,7 @@ async def test_a_ping_reaches_the_hook_signed(settings: Settings, engine: AsyncE
     with receiving() as receiver:
         hook = await add_hook(engine, receiver.url)
         async with engine.begin() as connection:
-            row = {"webhook_id": hook, "message_id": "msg_ping_1", "next_attempt_at": utcnow()}
+            row = {"webhook_id": hook, "message_id": "msg_ping_1"}  # due at once: no time set
             await connection.execute(insert(deliveries).values(**row))
         async with running(settings, engine) as _app:
             [received] = await receiver.wait_for(1)
