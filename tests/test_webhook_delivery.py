@@ -6,6 +6,8 @@ import asyncio
 import logging
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
+from masthead.events.schedule import next_attempt
 from masthead.events.worker import EventWorker
 from masthead.models import Event, table_of
 from masthead.resolvers.core.ids import decode_id, encode_id
@@ -135,7 +138,7 @@ async def test_a_failing_receiver_is_retried_with_the_same_message_until_it_acce
     settings: Settings, engine: AsyncEngine
 ) -> None:
     with receiving(Receiver(answer=lambda n: 500 if n < 2 else 204)) as receiver:
-        hook = await add_hook(engine, receiver.url)
+        hook = await add_hook(engine, receiver.url, consecutive_failures=5)
         async with running(settings, engine, backoff_scale=0.01) as _app:
             await _record_event(engine)
             attempts = await receiver.wait_for(3)
@@ -148,6 +151,23 @@ async def test_a_failing_receiver_is_retried_with_the_same_message_until_it_acce
     assert {each.body for each in attempts} == {delivery.body.encode()}
     assert all(verified(each) for each in attempts)
     assert (await hook_row(engine, hook)).consecutive_failures == 0
+
+
+def test_the_retry_schedule_backs_off_with_jitter_and_ends_with_the_retry_window() -> None:
+    created = datetime(2030, 1, 1, tzinfo=UTC)
+    window = 3600
+    at: datetime | None = created
+    times: list[datetime] = []
+    while at is not None:
+        times.append(at)
+        at = next_attempt(len(times), created_at=created, now=at, retry_for_s=window)
+
+    waits = [(later - earlier).total_seconds() for earlier, later in pairwise(times)]
+    assert 4 <= waits[0] <= 6
+    assert 24 <= waits[1] <= 36
+    assert 96 <= waits[2] <= 144
+    assert times[-1] == created + timedelta(seconds=window)  # one last attempt at the bound
+    assert len(times) == 7  # 0 s, 5 s, 35 s, 2.6 min, 12.6 min, 42.6 min (±20 %), 1 h
 
 
 async def test_a_hook_that_keeps_failing_is_disabled_with_the_reason(
