@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -40,6 +42,22 @@ class Outcome:
         return self.error is None
 
 
+def pinned(url: str, addresses: list[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The URL to connect to the address just checked, with the Host header and TLS name.
+
+    Connecting by name would resolve it again, and a name can change between the check
+    and the connection (DNS rebinding). No addresses (private ones allowed): the URL as is.
+    """
+    if not addresses:
+        return url, {}, {}
+    parts = urlsplit(url)
+    address = min(addresses, key=lambda each: ":" in each)  # IPv4 first: routed everywhere
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"host": parts.netloc}, extensions
+
+
 async def attempt(
     client: httpx.AsyncClient, message: Message, *, timeout_s: float, allow_private: bool
 ) -> Outcome:
@@ -49,12 +67,13 @@ async def attempt(
     error: str | None = None
     try:
         async with asyncio.timeout(timeout_s):
-            await check_url(message.url, allow_private=allow_private)
+            addresses = await check_url(message.url, allow_private=allow_private)
+            url, host, extensions = pinned(message.url, addresses)
             headers = signed_headers(
                 message.secret, message.message_id, int(time.time()), message.body
             )
             response = await client.post(
-                message.url, content=message.body.encode(), headers=headers
+                url, content=message.body.encode(), headers=headers | host, extensions=extensions
             )
         status_code = response.status_code
         if not response.is_success:

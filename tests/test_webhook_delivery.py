@@ -9,12 +9,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
+from masthead.events.attempts import pinned
 from masthead.events.schedule import next_attempt
 from masthead.events.worker import EventWorker
 from masthead.models import Event, table_of
@@ -151,6 +154,29 @@ async def test_a_failing_receiver_is_retried_with_the_same_message_until_it_acce
     assert {each.body for each in attempts} == {delivery.body.encode()}
     assert all(verified(each) for each in attempts)
     assert (await hook_row(engine, hook)).consecutive_failures == 0
+
+
+def test_an_attempt_connects_to_the_address_it_checked_and_names_the_host() -> None:
+    url = "https://hooks.example.com:8443/in?site=1"
+
+    connect, host, extensions = pinned(url, ["2001:db8::1", "93.184.216.34"])
+
+    assert connect == "https://93.184.216.34:8443/in?site=1"
+    assert host == {"host": "hooks.example.com:8443"}
+    assert extensions == {"sni_hostname": "hooks.example.com"}
+    assert pinned("http://[2001:db8::1]/in", ["2001:db8::1"])[0] == "http://[2001:db8::1]/in"
+    assert pinned(url, []) == (url, {}, {})  # private addresses allowed: nothing was resolved
+
+
+async def test_a_pinned_request_reaches_the_checked_address_with_the_host_named() -> None:
+    with receiving() as receiver:
+        port = urlsplit(receiver.url).port
+        url, host, extensions = pinned(f"http://hooks.invalid:{port}/hook", ["127.0.0.1"])
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(url, content=b"{}", headers=host, extensions=extensions)
+
+    assert answer.status_code == 200
+    assert receiver.received[0].headers["host"] == f"hooks.invalid:{port}"
 
 
 def test_the_retry_schedule_backs_off_with_jitter_and_ends_with_the_retry_window() -> None:
