@@ -247,6 +247,20 @@ async def test_a_redirect_is_not_followed_and_fails_the_attempt(
     assert len(receiver.received) == 1
 
 
+async def test_stopping_lets_a_send_in_flight_finish(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving(Receiver(delay_s=0.5)) as receiver:
+        await add_hook(engine, receiver.url)
+        async with running(settings, engine) as _app:
+            await _record_event(engine)
+            await receiver.wait_for(1)  # the receiver holds its answer back
+        rows = await delivery_rows(engine)  # the worker has stopped
+
+    assert [(row.status, row.attempts) for row in rows] == [("succeeded", 1)]
+    assert len(receiver.received) == 1
+
+
 async def test_a_private_address_is_refused_at_delivery_time(
     settings: Settings, engine: AsyncEngine
 ) -> None:
