@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,6 +31,7 @@ from masthead.settings import Settings
 log = logging.getLogger("masthead.events")
 EARLY = timedelta(milliseconds=5)  # a timer may fire a little before its time
 CONTENDED_S = 0.05
+STOP_GRACE_S = 10.0
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:
@@ -39,6 +40,16 @@ async def _wait(event: asyncio.Event, seconds: float) -> None:
             await event.wait()
     except TimeoutError:
         pass
+
+
+async def _finish(tasks: Collection[asyncio.Task[None]], grace_s: float) -> None:
+    """Wait up to `grace_s` for the tasks, then cancel those still running."""
+    if not tasks:
+        return
+    _done, pending = await asyncio.wait(tasks, timeout=grace_s)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
 
 
 class EventWorker:
@@ -102,13 +113,11 @@ class EventWorker:
             self._unlisten()
         self.wakeup.set()
         self.send_wakeup.set()
-        await asyncio.gather(*self._loops, return_exceptions=True)
-        if self._inflight:
-            grace = min(self.settings.webhook_timeout_s, 10.0)
-            _done, pending = await asyncio.wait(self._inflight, timeout=grace)
-            for task in pending:
-                task.cancel()  # its delivery stays `sending` until the lease runs out
-            await asyncio.gather(*pending, return_exceptions=True)
+        grace = min(self.settings.webhook_timeout_s, STOP_GRACE_S)
+        # A loop waiting for a database that does not answer is cancelled; a send that
+        # does not finish in time keeps its delivery `sending` until the lease runs out.
+        await _finish(self._loops, grace)
+        await _finish(self._inflight, grace)
         if self.sender is not None:
             await self.sender.close()
 
@@ -125,7 +134,7 @@ class EventWorker:
     async def dispatch_once(self) -> float:
         """Announce due go-lives and dispatch every waiting event; seconds until needed again."""
         metrics.GO_LIVE.inc(await announce_go_live(self.engine, self.settings, self.clock))
-        while claimed := await self.dispatcher.dispatch():
+        while not self.stopping and (claimed := await self.dispatcher.dispatch()):
             metrics.DISPATCHED.inc(claimed)
             self.send_wakeup.set()
         await self._count_backlog()
