@@ -157,6 +157,7 @@ async def test_two_apps_on_one_store_deliver_each_go_live_once(
         each.headers["webhook-id"] for each in received
     )
     assert len({each.headers["webhook-id"] for each in receiver.received}) == len(posts)
+    assert len(receiver.received) == len(posts)
 
 
 async def test_a_go_live_on_the_real_clock_is_announced_by_its_timer_not_a_poll(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
 from masthead.events.attempts import pinned
+from masthead.events.dispatch import Dispatcher
 from masthead.events.schedule import next_attempt
 from masthead.events.worker import EventWorker
 from masthead.models import Event, table_of
@@ -332,6 +333,25 @@ async def test_a_hook_hears_only_of_events_after_it_was_added(
 
     assert received.json()["id"] == encode_id("Tag", latest)
     assert len(await delivery_rows(engine)) == 1
+
+
+async def test_processes_dispatching_at_once_hand_each_event_over_once(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    await add_hook(engine, "http://127.0.0.1:9/never-called")
+    for _ in range(30):
+        await _record_event(engine)
+    other = create_engine(settings)
+    try:
+        racing = [Dispatcher(each, _nothing, 5.0) for each in (engine, other, engine, other)]
+        counts = await asyncio.gather(*(each.dispatch() for each in racing))
+    finally:
+        await other.dispose()
+
+    rows = await delivery_rows(engine)
+    assert sum(counts) == 30
+    assert sorted(row.event_id for row in rows) == sorted({row.event_id for row in rows})
+    assert len(rows) == 30
 
 
 async def test_a_database_that_is_down_is_logged_and_retried(
