@@ -277,6 +277,30 @@ async def test_a_private_address_is_refused_at_delivery_time(
     assert receiver.received == []
 
 
+async def test_a_claim_left_by_a_crashed_sender_is_sent_again_once_its_lease_runs_out(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    with receiving() as receiver:
+        hook = await add_hook(engine, receiver.url)
+        now = datetime.now(UTC)
+        claimed = {"webhook_id": hook, "status": "sending", "body": '{"type":"tag.created"}'}
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(deliveries),
+                [
+                    claimed | {"message_id": "msg_1_1", "lease_until": now - timedelta(seconds=1)},
+                    claimed | {"message_id": "msg_2_1", "lease_until": now + timedelta(hours=1)},
+                ],
+            )
+        async with running(settings, engine) as _app:
+            [received] = await receiver.wait_for(1)
+            await _until(engine, lambda rows: rows[0].status == "succeeded")
+
+    assert received.headers["webhook-id"] == "msg_1_1"
+    assert received.body == b'{"type":"tag.created"}'
+    assert [row.status for row in await delivery_rows(engine)] == ["succeeded", "sending"]
+
+
 async def test_a_ping_reaches_the_hook_signed(settings: Settings, engine: AsyncEngine) -> None:
     with receiving() as receiver:
         hook = await add_hook(engine, receiver.url)
