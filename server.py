@@ -30,11 +30,13 @@ from masthead.edge.persisted_queries import MemoryDocuments
 from masthead.edge.request_log import RequestLogMiddleware, configure_request_log
 from masthead.edge.security_headers import SecurityHeadersMiddleware
 from masthead.events.fanout import fanned_out
+from masthead.events.worker import EventWorker
 from masthead.graphiql.page import graphiql_routes
 from masthead.models import utcnow
 from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize
 from masthead.resolvers.core.markdown import RENDERINGS
 from masthead.schema.core.documents import DocumentCache
+from masthead.schema.core.entry_documents import EntryDocuments
 from masthead.schema.root import build_schema
 from masthead.settings import Settings, get_settings
 
@@ -64,6 +66,10 @@ def create_app(
         graphql_ide="graphiql" if graphiql else None,
         multipart_uploads_enabled=True,
     )
+    render = EntryDocuments(
+        view.schema, engine, settings=settings, media_base_url=view.media_base_url, clock=clock
+    )
+    worker = EventWorker(engine, settings, render, clock)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -72,10 +78,15 @@ def create_app(
         limit_malloc_arenas()  # before the database connections start their threads
         gc.collect()
         gc.freeze()
-        # Subscriptions hear of every process's writes (others may wait on `fan_out.bus`).
+        # Subscriptions hear of every process's writes; so does the webhook worker, which
+        # then hands another process's events on at once if that process cannot.
         async with fanned_out(engine, settings) as fan_out:
             _app.state.fan_out = fan_out
+            undo_wake = fan_out.bus.on_wake(worker.wake)
+            await worker.start()  # webhooks and go-live events
             yield
+            await worker.stop()
+            undo_wake()
         view.close()
         await engine.dispose()
 
@@ -93,6 +104,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.events_worker = worker
     app.state.graphql_view = view  # its connections to Redis close with the app's lifespan
     app.state.settings = settings
     app.state.memory_metrics = memory_registry(

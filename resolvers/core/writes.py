@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,9 +22,11 @@ from masthead.resolvers.core.write_queue import writing_connection
 
 revisions = table_of(Revision)
 events = table_of(Event)
+log = logging.getLogger("masthead.writes")
 
-# What runs after each write transaction on an engine commits (the change feed's wake-up,
-# for one): callbacks that return at once and never raise.
+# What runs after each write transaction on an engine commits: what reads the outbox
+# (the change feed, webhook delivery) wakes at once instead of at its next poll.
+# Callbacks return at once; one that raises is logged and never undoes the write's answer.
 _AFTER_COMMIT: weakref.WeakKeyDictionary[Engine, list[Callable[[], None]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -38,7 +41,10 @@ def after_commit(engine: AsyncEngine, callback: Callable[[], None]) -> Callable[
 
 def _committed(engine: AsyncEngine) -> None:
     for callback in tuple(_AFTER_COMMIT.get(engine.sync_engine, ())):
-        callback()
+        try:
+            callback()
+        except Exception:  # the write is committed: a callback's trouble must not undo it
+            log.exception("an after-commit callback failed")
 
 
 @dataclass(frozen=True)
