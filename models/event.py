@@ -18,6 +18,7 @@ class EventAction(enum.StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     PUBLISH = "publish"
+    SCHEDULE = "schedule"  # published with a future `published_at`: visible from then on
     UNPUBLISH = "unpublish"
     RESTORE = "restore"
     GO_LIVE = "go_live"  # a scheduled entry became visible at its `published_at`

@@ -14,7 +14,8 @@ from masthead.resolvers.core.changes import keys_of_change, told_action
         ("update", False, False, None, "UPDATED"),  # a draft edit: the public never hears
         ("update", True, True, "UPDATED", "UPDATED"),
         ("publish", False, True, "PUBLISHED", "PUBLISHED"),
-        ("publish", False, False, None, "PUBLISHED"),  # scheduled for later
+        ("schedule", False, False, None, "SCHEDULED"),  # visible later: only drafts hear now
+        ("schedule", True, False, "UNPUBLISHED", "SCHEDULED"),  # a live entry moved to later
         ("go_live", False, True, "PUBLISHED", "PUBLISHED"),
         ("unpublish", True, False, "UNPUBLISHED", "UNPUBLISHED"),
         ("delete", True, False, "DELETED", "DELETED"),

@@ -16,6 +16,7 @@ TOLD: dict[str, str] = {
     EventAction.UPDATE: "UPDATED",
     EventAction.DELETE: "DELETED",
     EventAction.PUBLISH: "PUBLISHED",
+    EventAction.SCHEDULE: "SCHEDULED",
     EventAction.UNPUBLISH: "UNPUBLISHED",
     EventAction.RESTORE: "RESTORED",
     EventAction.GO_LIVE: "PUBLISHED",

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row, Table, select
 
-from masthead.models import ContentStatus
+from masthead.models import ContentStatus, EventAction
 from masthead.resolvers.core.context import ReadContext
 from masthead.resolvers.core.entity import EntitySpec, WriteState, decode_reference
 from masthead.resolvers.core.entry_writes import change_entry
@@ -73,7 +73,7 @@ async def publish_entry(
         assert state.current is not None  # noqa: S101 (status changes start from the row)
         state.values.update(publication(ctx.now, at, state.current))
 
-    action = "schedule" if at is not None and at > ctx.now else "publish"
+    action = EventAction.SCHEDULE if at is not None and at > ctx.now else EventAction.PUBLISH
     return await change_entry(ctx, spec, pk, compute, action)
 
 

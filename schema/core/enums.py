@@ -50,6 +50,11 @@ class ContentAction(Enum):
     PUBLISHED = strawberry.enum_value(
         "PUBLISHED", description="The entry was published or went live at its scheduled time."
     )
+    SCHEDULED = strawberry.enum_value(
+        "SCHEDULED",
+        description="The entry was scheduled to go live at its `publishedAt` (told only to "
+        "those who see drafts; everyone hears `PUBLISHED` when it goes live).",
+    )
     UNPUBLISHED = strawberry.enum_value(
         "UNPUBLISHED", description="The entry was taken back to draft."
     )
