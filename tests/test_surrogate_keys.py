@@ -5,12 +5,15 @@ from __future__ import annotations
 import httpx
 import orjson
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import StatementTally
-from masthead.models import Base
+from masthead.models import Base, utcnow
+from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id, encode_id
-from masthead.resolvers.core.read_keys import KEYED_TABLES, UNKEYED_TABLES
+from masthead.resolvers.core.read_keys import KEYED_TABLES, UNKEYED_TABLES, Lookup, ReadKeys
+from masthead.resolvers.post import POST_COLUMNS, post_scope, posts
 from tests.conftest import AppClient, TokenMaker
 from tests.factories import Factory
 from tests.keyed_site import (
@@ -200,3 +203,25 @@ async def test_a_batch_carries_the_keys_of_all_its_operations(
 def test_every_table_is_keyed_or_said_to_need_no_key() -> None:
     assert set(Base.metadata.tables) == set(KEYED_TABLES) | UNKEYED_TABLES
     assert not set(KEYED_TABLES) & UNKEYED_TABLES
+
+
+async def test_a_lookup_by_id_that_reads_other_rows_of_its_type_carries_the_list_key(
+    engine: AsyncEngine,
+) -> None:
+    post = await Factory(engine).post()
+    keys = ReadKeys()
+    ctx = ReadContext(
+        engine, viewer=Viewer(), now=utcnow(), default_locale="en", media_base_url="",
+        read_keys=keys,
+    )  # fmt: skip
+    by_id = posts.c.id.in_([post["id"]])
+    lookup = Lookup("Post", [post["id"]])
+
+    await ctx.rows(select(*POST_COLUMNS).where(by_id), lookup)
+    alone = keys.keys()
+    # The best translation for `fr`: whether this row answers depends on its siblings.
+    await ctx.rows(select(*POST_COLUMNS).where(by_id, *post_scope(ctx, "fr")), lookup)
+    await ctx.close()
+
+    assert alone == ["masthead", f"post:{post['id']}"]
+    assert keys.keys() == ["masthead", "posts", f"post:{post['id']}"]
