@@ -183,6 +183,9 @@ class Settings(BaseSettings):
     markdown_cache_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
     document_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     sqlite_cache_kib: int = Field(default=2000, ge=0)
+    # The most bytes of the `Surrogate-Key` and `Cache-Tag` headers of a public answer:
+    # past it, the site and list keys only (0: no such headers, and nothing recorded).
+    surrogate_key_bytes: int = Field(default=8192, ge=0)
     # Request limits, checked before anything runs (edge/document_checks.py): bytes of a
     # JSON body; a document's field depth, aliases, tokens, directives on one field; the
     # operations of a JSON array body (0: batching off).

@@ -42,6 +42,7 @@ from masthead.edge.rate_limit import Caller, Quota, RateLimiter, caller_of, pars
 from masthead.edge.request_log import note_request
 from masthead.edge.response_cache import CachedAnswer, ResponseCache
 from masthead.edge.subscriptions import ConnectionLimit, SubscriptionHandler, TextAdapter
+from masthead.edge.surrogate_keys import render_keys
 from masthead.edge.trusted_documents import load_manifest
 from masthead.edge.unavailable import (
     DatabaseUnavailable,
@@ -54,6 +55,7 @@ from masthead.graphiql.page import graphiql_response, render_page
 from masthead.models import utcnow
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.freshness import content_generation, next_go_live
+from masthead.resolvers.core.read_keys import ReadKeys
 from masthead.resolvers.token import viewer_for_token
 from masthead.schema.core.errors import INTERNAL, error_code, logger
 from masthead.settings import Settings
@@ -158,7 +160,8 @@ class GraphQLView(GraphQL[ReadContext, None]):
         _CALLER.reset(caller)
         _QUOTA.reset(quota)
         _MEDIA_TYPE.reset(media)
-        await with_cache_headers(request, response)(scope, receive, send)
+        keys = None if "authorization" in request.headers else self._surrogate_keys(request)
+        await with_cache_headers(request, response, keys)(scope, receive, send)
 
     async def _charge(self, points: int) -> None:
         """Spend `points` of the caller's budget; RATE_LIMITED (429) when it is spent."""
@@ -199,14 +202,26 @@ class GraphQLView(GraphQL[ReadContext, None]):
         generation = await content_generation(engine)
         cached = self.cache.get(key, generation, now)
         if cached is not None:
+            request.state.surrogate_keys = cached.keys
             return Response(cached.body, media_type=cached.media_type)
         response = await self.run(request)
         if response.status_code == 200 and getattr(request.state, "cacheable", False):  # noqa: PLR2004
             expires = await next_go_live(engine, now)
             media_type = response.headers.get("content-type", "application/json")
-            answer = CachedAnswer(bytes(response.body), media_type, generation, expires)
+            keys = self._surrogate_keys(request)
+            answer = CachedAnswer(bytes(response.body), media_type, generation, expires, keys)
             self.cache.put(key, answer)
         return response
+
+    def _surrogate_keys(self, request: Request) -> str | None:
+        """The keys of a public answer, worked out once (None when they are switched off)."""
+        state = request.state
+        if not hasattr(state, "surrogate_keys"):
+            limit = self.settings.surrogate_key_bytes
+            read_keys = getattr(state, "read_keys", None)
+            state.surrogate_keys = render_keys(read_keys, limit) if limit else None
+        keys: str | None = state.surrogate_keys
+        return keys
 
     async def _viewer(self, request: Request | WebSocket) -> Viewer:
         header = request.headers.get("authorization")
@@ -227,14 +242,21 @@ class GraphQLView(GraphQL[ReadContext, None]):
         request: Request | WebSocket,
         response: Response | WebSocket,
     ) -> ReadContext:
-        """The request's viewer, clock and database access.
+        """The request's viewer, clock and database access; a public answer's keys.
 
         A WebSocket's viewer is known once its `connection_init` arrives (the handler).
         """
-        viewer = Viewer() if isinstance(request, WebSocket) else await self._viewer(request)
-        return self._read_context(request.app.state.engine, viewer)
+        if isinstance(request, WebSocket):
+            return self._read_context(request.app.state.engine, Viewer())
+        viewer = await self._viewer(request)
+        read_keys = None
+        if viewer.is_anonymous and self.settings.surrogate_key_bytes:
+            read_keys = request.state.read_keys = ReadKeys()
+        return self._read_context(request.app.state.engine, viewer, read_keys)
 
-    def _read_context(self, engine: AsyncEngine, viewer: Viewer) -> ReadContext:
+    def _read_context(
+        self, engine: AsyncEngine, viewer: Viewer, read_keys: ReadKeys | None = None
+    ) -> ReadContext:
         return ReadContext(
             engine,
             viewer=viewer,
@@ -243,6 +265,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
             media_base_url=self.media_base_url,
             settings=self.settings,
             clock=self.clock,
+            read_keys=read_keys,
         )
 
     async def _document_ids(
@@ -307,7 +330,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
                 request=request,
                 request_adapter=request_adapter,
                 sub_response=sub_response,
-                context=self._read_context(context.engine, context.viewer),
+                context=self._read_context(context.engine, context.viewer, context.read_keys),
                 root_value=root_value,
                 request_data=operation,
             )

@@ -27,12 +27,13 @@ ANSWER_BYTES = 150
 
 @dataclass(frozen=True)
 class CachedAnswer:
-    """A response body and when it stops being valid."""
+    """A response body, when it stops being valid, and its surrogate keys."""
 
     body: bytes
     media_type: str
     generation: int
     expires: datetime | None
+    keys: str | None = None
 
     def fresh(self, generation: int, now: datetime) -> bool:
         """Whether nothing changed since it was made and nothing went live."""
@@ -40,7 +41,7 @@ class CachedAnswer:
 
 
 def _answer_bytes(key: str, answer: CachedAnswer) -> int:
-    return text_bytes(key, answer.body) + ANSWER_BYTES
+    return text_bytes(key, answer.body, answer.keys or "") + ANSWER_BYTES
 
 
 class ResponseCache:

@@ -12,6 +12,7 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
+from masthead.resolvers.core.read_keys import Lookup, ReadKeys
 from masthead.settings import Settings, get_settings
 
 LoadFunction = Callable[[list[Any]], Awaitable[Sequence[Any]]]
@@ -57,6 +58,7 @@ class ReadContext:
         media_base_url: str,
         settings: Settings | None = None,
         clock: Callable[[], datetime] | None = None,
+        read_keys: ReadKeys | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock  # what `renew` reads the time from (the request's clock)
@@ -73,9 +75,15 @@ class ReadContext:
         # Set when the request ran out of time: its connection may be mid-statement.
         self.abandoned = False
         self.closed = False
+        # The surrogate keys of what it reads, when its answer may be public (else None).
+        self.read_keys = read_keys
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
-        """Run one statement on the operation's connection (one snapshot per operation)."""
+    async def rows(self, statement: Executable, lookup: Lookup | None = None) -> Sequence[Row[Any]]:
+        """Run one statement on the operation's connection (one snapshot per operation).
+
+        Every read of an operation comes here, so here its surrogate keys are recorded;
+        `lookup` names the IDs a lookup by primary key asked for.
+        """
         async with self._lock:
             if self.closed:
                 # A loader still running after its operation failed elsewhere: opening a
@@ -88,7 +96,10 @@ class ReadContext:
                     raise OperationFinishedError
                 self._connection = connection
             result = await self._connection.execute(statement)
-            return result.all()
+            rows = result.all()
+        if self.read_keys is not None:
+            self.read_keys.note(result, rows, lookup)
+        return rows
 
     def loader(self, key: Hashable, make: Callable[[], LoadFunction]) -> DataLoader[Any, Any]:
         """The operation's loader for `key`: `make` builds its statement once per operation."""

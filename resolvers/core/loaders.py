@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from strawberry.dataloader import DataLoader
 
 from masthead.resolvers.core.context import LoadFunction, ReadContext
+from masthead.resolvers.core.read_keys import Lookup, lookup_type
 
 _KEY = attrgetter("lookup_key")
 
@@ -27,15 +28,19 @@ def rows_by_key(
 ) -> DataLoader[Any, Any | None]:
     """One row (or None) per key: `base WHERE key IN (…)`; a tuple key gives `row_key`.
 
-    `build` makes the base statement, once per operation (never once per parent).
+    `build` makes the base statement, once per operation (never once per parent). A key
+    that is an entry's primary key makes a lookup: its answer depends on those entries only.
     """
 
     def make() -> LoadFunction:
+        entity_type = lookup_type(key)
         base = build()
         labelled = base if row_key is not _KEY else base.add_columns(key.label("lookup_key"))
 
         async def load(keys: list[Any]) -> list[Any | None]:
-            found = {row_key(row): row for row in await ctx.rows(labelled.where(key.in_(keys)))}
+            lookup = None if entity_type is None else Lookup(entity_type, keys)
+            rows = await ctx.rows(labelled.where(key.in_(keys)), lookup)
+            found = {row_key(row): row for row in rows}
             return [found.get(k) for k in keys]
 
         return load
