@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 
 from bench.compare import differences
 from bench.data import DATA_DIR, MASTHEAD, database_url, ensure_database
+from bench.events import EVENTS, measure_events, render_events
 from bench.load import GENERATORS, Load, LoadResult, pick_generator, run_load
 from bench.metrics import settled_counters, statements_per_request
 from bench.mixed import MIXED, measure_mixed
 from bench.queries import Example, load_examples, request_body
-from bench.report import QueryResult, RunInfo, render
+from bench.report import QueryResult, RunInfo, machine_line, render
 from bench.servers import Server, free_port, running_server
+from soak.store import POSTGRES_SERVER
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "latest.md"
+EVENTS_FILE = RESULTS_FILE.with_name("latest-events.md")
 BASELINES = ("floor", "naive")
 WARM_UP_SECONDS = 2.0
 
@@ -39,8 +45,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per query")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
     parser.add_argument(
-        "--only", action="append", metavar="NAME", help="only this query (or `mixed`)"
+        "--only", action="append", metavar="NAME", help="only this query (or `mixed`, `events`)"
     )
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("MASTHEAD_BENCH_POSTGRES_URL", POSTGRES_SERVER),
+        help="PostgreSQL server for the events phase (each run makes its own database)",
+    )  # fmt: skip
     parser.add_argument("--no-baselines", action="store_true", help="Masthead alone")
     parser.add_argument(
         "--generator", choices=("auto", "wrk", "python"), default="auto",
@@ -184,9 +194,9 @@ def select_examples(names: list[str] | None) -> list[Example]:
         raise BenchError(str(error)) from error
     if not names:
         return examples
-    unknown = set(names) - {example.name for example in examples} - {MIXED}
+    unknown = set(names) - {example.name for example in examples} - {MIXED, EVENTS}
     if unknown:
-        known = ", ".join([*(example.name for example in examples), MIXED])
+        known = ", ".join([*(example.name for example in examples), MIXED, EVENTS])
         msg = f"unknown query {', '.join(sorted(unknown))} (known: {known})"
         raise BenchError(msg)
     return [example for example in examples if example.name in names]
@@ -198,19 +208,37 @@ def masthead_alone(stack: ExitStack, database: Path) -> Server:
 
 
 def run(args: argparse.Namespace) -> str:
-    """Seed if needed, serve, measure every example, then the mixed phase; the Markdown report."""
+    """Seed if needed, serve, measure every example, the mixed phase, then the events phase."""
     examples = select_examples(args.only)
-    load = Load(args.concurrency, args.duration, pick_generator(args.generator))
-    database = ensure_database(args.posts)
-    print(f"Load generator: {GENERATORS[load.generator]}", flush=True)
-    results = []
-    if examples:
-        with ExitStack() as stack:
-            servers = start_servers(stack, database, baselines=not args.no_baselines)
-            results = [measure(example, servers, load) for example in examples]
-    if not args.only or MIXED in args.only:
-        results += measure_mixed(database, load, masthead_alone)
-    return render(results, RunInfo(args.posts, load))
+    mixed = not args.only or MIXED in args.only
+    sections = []
+    if examples or mixed:
+        load = Load(args.concurrency, args.duration, pick_generator(args.generator))
+        database = ensure_database(args.posts)
+        print(f"Load generator: {GENERATORS[load.generator]}", flush=True)
+        results = []
+        if examples:
+            with ExitStack() as stack:
+                servers = start_servers(stack, database, baselines=not args.no_baselines)
+                results = [measure(example, servers, load) for example in examples]
+        if mixed:
+            results += measure_mixed(database, load, masthead_alone)
+        sections.append(render(results, RunInfo(args.posts, load)))
+    if not args.only or EVENTS in args.only:
+        sections.append(events_report(args.postgres_url, args.duration))
+    return "\n\n".join(sections)
+
+
+def events_report(postgres_url: str, duration: float) -> str:
+    """The events phase's section; a line saying why when no PostgreSQL server answers."""
+    date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    heading = f"### Events (PostgreSQL)\n\nMeasured {date} on {machine_line()}.\n\n"
+    try:
+        return heading + render_events(measure_events(postgres_url, (1, 4), duration))
+    except (OSError, asyncpg.PostgresError) as error:
+        note = f"Not measured: no PostgreSQL server at {postgres_url} ({error})."
+        print(f"  NOTE {note}", file=sys.stderr, flush=True)
+        return heading + note
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -222,7 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench: {error}", file=sys.stderr)
         return 1
     print("\n" + report)
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_FILE.write_text(report)
-    print(f"Written to {RESULTS_FILE.relative_to(RESULTS_FILE.parents[2])}")
+    # The events phase alone keeps its own file: the query table of the last full run stays.
+    target = EVENTS_FILE if args.only == [EVENTS] else RESULTS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(report)
+    print(f"Written to {target.relative_to(target.parents[2])}")
     return 0
