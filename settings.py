@@ -226,6 +226,8 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = Field(default=10.0, gt=0, le=300)
     webhook_retry_for_s: int = Field(default=24 * 3600, ge=0)
     webhook_disable_after: int = Field(default=20, ge=1)
+    # Days finished deliveries and handed-over events are kept (0: kept for ever).
+    webhook_retention_days: int = Field(default=30, ge=0)
     # Subscriptions over WebSocket: open connections per client address, subscriptions
     # per connection, and how often the server pings (a peer silent for two is closed).
     subscription_connections_per_client: int = Field(default=20, ge=1)

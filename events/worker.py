@@ -22,6 +22,7 @@ from masthead.events import metrics
 from masthead.events.dispatch import Dispatcher, deliveries, events, webhooks
 from masthead.events.go_live import announce_go_live
 from masthead.events.messages import EntryRenderer
+from masthead.events.retention import prune
 from masthead.events.sender import Claim, Sender, attempt_at
 from masthead.models import utcnow
 from masthead.resolvers.core.freshness import next_go_live
@@ -32,6 +33,7 @@ log = logging.getLogger("masthead.events")
 EARLY = timedelta(milliseconds=5)  # a timer may fire a little before its time
 CONTENDED_S = 0.05
 STOP_GRACE_S = 10.0
+PRUNE_EVERY = timedelta(hours=1)
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:
@@ -82,6 +84,7 @@ class EventWorker:
         self._loops: list[asyncio.Task[None]] = []
         self._inflight: set[asyncio.Task[None]] = set()
         self._unlisten: Callable[[], None] | None = None
+        self._next_prune = datetime.min.replace(tzinfo=UTC)
 
     @property
     def running(self) -> bool:
@@ -135,6 +138,10 @@ class EventWorker:
             self.send_wakeup.set()
         await self._count_backlog()
         now = self.clock()
+        if now >= self._next_prune:  # at start, then hourly
+            self._next_prune = now + PRUNE_EVERY
+            if removed := await prune(self.engine, self.settings, now):
+                log.info("pruned %d finished deliveries and handed-over events", removed)
         delay = self.settings.events_poll_s
         at = await next_go_live(self.engine, now)
         if at is not None:

@@ -66,17 +66,18 @@ async def test_a_scheduled_post_is_announced_once_when_its_time_comes(
             clock.now = at
             app.worker.wake()
             [live] = await public.wait_for(1)
-            [live_to_preview] = await preview.wait_for(1)
+            to_preview = await preview.wait_for(2)
             seen = await app.gql.data(PUBLIC, {"id": gid("Post", post)})
             await app.worker.dispatch_once()
 
     body = verified(live)
     assert (body["type"], body["action"], body["version"]) == ("post.published", "PUBLISHED", 2)
     assert body["data"]["title"] == "Soon"
-    assert live_to_preview.json()["action"] == "PUBLISHED"
+    # A hook that sees drafts heard of the schedule when it was made, then of the go-live.
+    assert sorted(each.json()["action"] for each in to_preview) == ["PUBLISHED", "SCHEDULED"]
     assert seen["post"] == {"title": "Soon", "status": "PUBLISHED", "version": 2}
     assert await _go_live_events(engine) == [("Post", post["id"], 2)]
-    assert (len(public.received), len(preview.received)) == (1, 1)
+    assert (len(public.received), len(preview.received)) == (1, 2)
 
 
 async def test_going_live_keeps_the_version_an_editor_expects(
