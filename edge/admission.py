@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from graphql import get_operation_ast
+from graphql import OperationType, get_operation_ast
 from starlette.requests import Request
 from strawberry.http import GraphQLRequestData
 
@@ -44,6 +44,7 @@ class Admission:
                 operation.query, key, automatic=automatic, with_token=with_token
             )
             cost, name = self.operation(operation)
+            self._refuse_subscription(operation)
             if keep and key is not None and operation.query is not None:
                 await self.persisted.keep(key, operation.query)
             requested += cost
@@ -70,6 +71,19 @@ class Admission:
             raise refused
         node = get_operation_ast(costs.document, operation.operation_name)
         return requested, node.name.value if node is not None and node.name is not None else None
+
+    def _refuse_subscription(self, operation: GraphQLRequestData) -> None:
+        """Over HTTP a subscription could only answer null: it runs over the WebSocket."""
+        if not isinstance(operation.query, str):
+            return
+        costs = self.checks.verdict(operation.query).notes.get("costs")
+        if not isinstance(costs, OperationCosts):
+            return
+        node = get_operation_ast(costs.document, operation.operation_name)
+        if node is not None and node.operation == OperationType.SUBSCRIPTION:
+            message = ("subscriptions run over a WebSocket on this endpoint "
+                       "(graphql-transport-ws), not over HTTP")  # fmt: skip
+            raise Refused(400, "GRAPHQL_VALIDATION_FAILED", message, document=True)
 
     async def check_before_cache(self, request: Request) -> None:
         """An anonymous request's limits, checked before the response cache asks the database.

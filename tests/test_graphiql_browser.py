@@ -243,7 +243,9 @@ def test_a_subscription_in_graphiql_shows_a_change_as_it_happens(
     graphiql: Page, served: Served
 ) -> None:
     headers = {"Authorization": f"Bearer {served.editor_token}"}
-    subscription = "subscription { contentChanged(types: [TAG]) { action type node { id } } }"
+    subscription = (
+        "subscription LiveTags { contentChanged(types: [TAG]) { action type node { id } } }"
+    )
     graphiql.evaluate(
         "([selector, text]) => document.querySelector(selector).CodeMirror.setValue(text)",
         [".graphiql-query-editor .CodeMirror", subscription],
@@ -252,6 +254,9 @@ def test_a_subscription_in_graphiql_shows_a_change_as_it_happens(
         "([selector, text]) => document.querySelector(selector).CodeMirror.setValue(text)",
         [VISIBLE_TOOL_EDITOR, json.dumps(headers)],
     )
+    # GraphiQL reads the document a moment after an edit (the tab then takes the operation's
+    # name) and only then knows to send it over the WebSocket rather than HTTP.
+    graphiql.locator(".graphiql-tab-active", has_text="LiveTags").wait_for()
     graphiql.locator(".graphiql-execute-button").click()
     _until_listening(served.url)
 

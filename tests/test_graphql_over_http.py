@@ -168,6 +168,20 @@ async def test_a_mutation_over_get_is_405_in_graphql_response_json(
     assert "data" not in response.json()
 
 
+@pytest.mark.parametrize(("accept", "status"), [(JSON, 200), (GRAPHQL_RESPONSE, 400)])
+async def test_a_subscription_over_http_says_it_needs_the_websocket(
+    client: httpx.AsyncClient, accept: str, status: int
+) -> None:
+    query = "subscription Live { contentChanged { action } }"
+
+    response = await post(client, {"query": query}, accept)
+
+    assert response.status_code == status
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "WebSocket" in error["message"]
+
+
 @pytest.mark.parametrize("name", [{"an": "object"}, ["a list"], 7])
 async def test_an_operation_name_that_is_not_a_string_is_bad_input(
     client: httpx.AsyncClient, name: object
