@@ -27,7 +27,7 @@ PAGE_COLUMNS = (
     *(pages.c[name] for name in (
         "path", "slug", "title", "status", "published_at", "created_at", "updated_at",
         "locale", "translation_group", "parent_id", "seo_title", "seo_description",
-        "seo_canonical_url", "seo_og_image_id", "version",
+        "seo_canonical_url", "seo_og_image_id", "version", "body_html", "body_text",
     )),
 )  # fmt: skip
 

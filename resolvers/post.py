@@ -35,11 +35,13 @@ post_co_authors = PostCoAuthor.__table__
 POST_COLUMNS = (
     posts.c.id.label("pk"),
     posts.c.body.label("markdown"),
+    posts.c.word_count.label("words"),
+    posts.c.reading_time_minutes.label("reading_minutes"),
     *(posts.c[name] for name in (
         "slug", "title", "excerpt", "status", "published_at", "created_at",
         "updated_at", "featured", "locale", "translation_group", "author_id",
         "cover_image_id", "seo_title", "seo_description", "seo_canonical_url",
-        "seo_og_image_id", "version",
+        "seo_og_image_id", "version", "body_html", "body_text",
     )),
 )  # fmt: skip
 
