@@ -17,7 +17,7 @@ _BLOCK_TEXT = {"code_block", "fence"}
 
 
 class _Renders:
-    """How many bodies this process rendered: reads render none (tests watch this)."""
+    """How many times this process parsed a body: reads parse none (tests watch this)."""
 
     count = 0
 
@@ -25,13 +25,20 @@ class _Renders:
 RENDERS = _Renders()
 
 
-def _sanitized(html: str) -> str:
+def _parse(source: str, env: dict[str, Any]) -> list[Token]:
+    RENDERS.count += 1
+    return _markdown.parse(source, env)
+
+
+def _html(tokens: list[Token], env: dict[str, Any]) -> str:
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
     return nh3.clean(html, link_rel="noopener noreferrer")
 
 
 def to_html(source: str) -> str:
     """CommonMark plus tables, sanitized: no script, no event handlers, no `javascript:`."""
-    return _sanitized(_markdown.render(source))
+    env: dict[str, Any] = {}
+    return _html(_parse(source, env), env)
 
 
 def _inline_text(token: Token) -> str:
@@ -58,7 +65,7 @@ def _plain_text(tokens: list[Token]) -> str:
 
 def to_text(source: str) -> str:
     """The words of the body without markup: one paragraph or block per line group."""
-    return _plain_text(_markdown.parse(source))
+    return _plain_text(_parse(source, {}))
 
 
 def word_count(source: str) -> int:
@@ -76,13 +83,12 @@ def rendered_body(source: str) -> dict[str, Any]:
 
     Equal to `to_html`, `to_text`, `word_count` and `reading_time_minutes` of the source.
     """
-    RENDERS.count += 1
     env: dict[str, Any] = {}
-    tokens = _markdown.parse(source, env)
+    tokens = _parse(source, env)
     text = _plain_text(tokens)
     words = len(_WORD.findall(text))
     return {
-        "body_html": _sanitized(_markdown.renderer.render(tokens, _markdown.options, env)),
+        "body_html": _html(tokens, env),
         "body_text": text,
         "word_count": words,
         "reading_time_minutes": math.ceil(words / WORDS_PER_MINUTE),
