@@ -22,6 +22,12 @@ def body_part(column: ColumnElement[Any], part: str, name: str) -> Label[Any]:
     return case((_GATES[part], column), else_=empty).label(name)
 
 
-def body_parameters(parts: set[str]) -> dict[str, bool]:
-    """The statement parameters that read `parts` and skip the others."""
-    return {f"read_body_{part}": part in parts for part in BODY_PARTS}
+def read_body_parts(parameters: dict[str, Any], parts: set[str]) -> None:
+    """Set the statement parameters that read `parts` and skip the others.
+
+    A part another operation on the same context already reads stays read: operations
+    sharing a context only ever widen what its statements fetch.
+    """
+    for part in BODY_PARTS:
+        name = f"read_body_{part}"
+        parameters[name] = parameters.get(name, False) or part in parts

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 from strawberry.extensions import SchemaExtension
 
-from masthead.resolvers.core.bodies import body_parameters
+from masthead.resolvers.core.bodies import read_body_parts
 from masthead.resolvers.core.context import ReadContext
 from masthead.schema.core.body_selection import body_parts
 
@@ -20,7 +20,7 @@ class OperationLifecycle(SchemaExtension):
         document = execution.graphql_document
         if isinstance(execution.context, ReadContext) and document is not None:
             parts = body_parts(document, execution.variables)
-            execution.context.parameters.update(body_parameters(parts))
+            read_body_parts(execution.context.parameters, parts)
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
