@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
-from masthead.migrations.runner import upgrade
+from masthead.migrations.runner import alembic_config, upgrade
 from masthead.models import Page, Post
 from tests.stores import empty_store
 from tests.test_rendered_bodies import rendered, stored_rows
@@ -70,3 +71,24 @@ def test_upgrading_from_0004_renders_every_stored_body(tmp_path: Path) -> None:
     expected = [{"body": entry["body"], **rendered(entry["body"])} for entry in entries]
     assert len(entries) == POSTS + 5
     assert entries == expected
+
+
+async def _columns(url: str, table: str) -> list[str]:
+    engine = create_engine(url=url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.run_sync(lambda sync: sa.inspect(sync).get_columns(table))
+    finally:
+        await engine.dispose()
+    return [column["name"] for column in found]
+
+
+def test_downgrading_to_0004_removes_exactly_the_rendered_columns(tmp_path: Path) -> None:
+    with empty_store(tmp_path) as url:
+        upgrade(url, "0004")
+        before = {table: asyncio.run(_columns(url, table)) for table in ("posts", "pages")}
+        upgrade(url)
+        command.downgrade(alembic_config(url), "0004")
+        after = {table: asyncio.run(_columns(url, table)) for table in ("posts", "pages")}
+
+    assert after == before
