@@ -34,7 +34,6 @@ from masthead.events.worker import EventWorker
 from masthead.graphiql.page import graphiql_routes
 from masthead.models import utcnow
 from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize
-from masthead.resolvers.core.markdown import RENDERINGS
 from masthead.schema.core.documents import DocumentCache
 from masthead.schema.core.entry_documents import EntryDocuments
 from masthead.schema.root import build_schema
@@ -58,7 +57,6 @@ def create_app(
         field_suggestions=_switched_on(settings.field_suggestions, settings),
         document_cache_bytes=settings.document_cache_bytes,
     )
-    RENDERINGS.resize(settings.markdown_cache_bytes)  # one per process: the last app's bound
     view = GraphQLView(
         schema,
         settings=settings,
@@ -115,7 +113,7 @@ def create_app(
 
 def _cache_sizes(view: GraphQLView) -> list[CacheSize]:
     """Every cache the app's requests fill, for `/metrics`."""
-    caches: list[BoundedCache[Any, Any]] = [RENDERINGS, view.admission.checks.verdicts]
+    caches: list[BoundedCache[Any, Any]] = [view.admission.checks.verdicts]
     store = view.admission.persisted.store
     if isinstance(store, MemoryDocuments):
         caches.append(store.documents)

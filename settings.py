@@ -180,7 +180,6 @@ class Settings(BaseSettings):
     # response cache also by a number of answers. SQLite's page cache is per connection.
     response_cache_entries: int = Field(default=1000, ge=0)
     response_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
-    markdown_cache_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
     document_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     sqlite_cache_kib: int = Field(default=2000, ge=0)
     # The most bytes of the `Surrogate-Key` and `Cache-Tag` headers of a public answer:

@@ -7,10 +7,10 @@ from typing import Any
 
 from bench.floor_sql import POST_ORDER, asset, tags_json, tags_of, visible
 from bench.shapes import iso_timestamp, sqlite_now
-from masthead.resolvers.core.markdown import reading_time_minutes, to_html
 
 POST_SQL = f"""
-SELECT p.id, p.title, p.slug, p.published_at, p.body, p.excerpt, p.translation_group,
+SELECT p.id, p.title, p.slug, p.published_at, p.reading_time_minutes, p.body_html,
+       p.excerpt, p.translation_group,
        p.author_id, p.seo_title, p.seo_description, p.seo_canonical_url,
        a.name AS author, a.bio, og.filename AS og_image,
        {tags_json("p", "name", "slug")} AS tags
@@ -61,7 +61,7 @@ def post_page(connection: sqlite3.Connection, variables: dict[str, Any]) -> dict
     author = {"name": row["author"], "bio": row["bio"], "posts": {"nodes": _teasers(latest)}}
     post = {
         "title": row["title"], "publishedAt": iso_timestamp(row["published_at"]),
-        "readingTimeMinutes": reading_time_minutes(row["body"]), "body": to_html(row["body"]),
+        "readingTimeMinutes": row["reading_time_minutes"], "body": row["body_html"],
         "author": author, "tags": tags_of(row),
         "related": _teasers(connection.execute(RELATED_SQL, related)), "seo": _seo(row),
     }  # fmt: skip

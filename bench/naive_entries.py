@@ -7,7 +7,6 @@ for the one parent it is asked about, with no batching and no look-ahead.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -28,13 +27,6 @@ from bench.naive_types import (
 )  # fmt: skip
 from bench.shapes import cursor, global_id
 from masthead import models
-from masthead.resolvers.core.markdown import reading_time_minutes, to_html, to_text, word_count
-
-RENDERERS: dict[BodyFormat, Callable[[str], str]] = {
-    BodyFormat.HTML: to_html,
-    BodyFormat.MARKDOWN: str,
-    BodyFormat.TEXT: to_text,
-}
 
 
 def post_cursor(post: models.Post) -> str:
@@ -185,7 +177,8 @@ class Post:
     """A post in the default locale."""
 
     pk: strawberry.Private[int]
-    markdown: strawberry.Private[str]
+    bodies: strawberry.Private[dict[BodyFormat, str]]
+    counts: strawberry.Private[tuple[int, int]]
     author_id: strawberry.Private[int]
     cover_image_id: strawberry.Private[int | None]
     seo_fields: strawberry.Private[tuple[str | None, str | None, str | None, int | None]]
@@ -205,7 +198,10 @@ class Post:
         """Copy the ORM object's fields."""
         seo = (post.seo_title, post.seo_description, post.seo_canonical_url, post.seo_og_image_id)
         return cls(
-            pk=post.id, markdown=post.body, author_id=post.author_id,
+            pk=post.id, author_id=post.author_id,
+            bodies={BodyFormat.HTML: post.body_html, BodyFormat.MARKDOWN: post.body,
+                    BodyFormat.TEXT: post.body_text},
+            counts=(post.word_count, post.reading_time_minutes),
             cover_image_id=post.cover_image_id, seo_fields=seo,
             id=strawberry.ID(global_id("Post", post.id)), slug=post.slug, title=post.title,
             excerpt=post.excerpt, published_at=post.published_at, created_at=post.created_at,
@@ -215,18 +211,18 @@ class Post:
 
     @strawberry.field
     def body(self, format: BodyFormat = BodyFormat.HTML) -> str:  # noqa: A002
-        """Rendered on every request."""
-        return RENDERERS[format](self.markdown)
+        """As the write stored it."""
+        return self.bodies[format]
 
     @strawberry.field
     def word_count(self) -> int:
         """Words in the body."""
-        return word_count(self.markdown)
+        return self.counts[0]
 
     @strawberry.field
     def reading_time_minutes(self) -> int:
         """Minutes to read."""
-        return reading_time_minutes(self.markdown)
+        return self.counts[1]
 
     @strawberry.field
     async def author(self, info: Info) -> Author:

@@ -23,7 +23,7 @@ from masthead.interchange.entries import (
 )
 from masthead.interchange.fields import Field, format_timestamp
 from masthead.interchange.revisions import export_revisions
-from masthead.models import Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag
+from masthead.models import RENDERED_COLUMNS, Asset, Author, Page, Post, PostCoAuthor, PostTag, Tag
 
 Row = dict[str, Any]
 
@@ -111,9 +111,13 @@ def _seo(row: Row) -> Row:
 
 
 def _with_seo(model: Any, *extra: ColumnElement[Any]) -> Select[Any]:
-    """All of a localized model's columns, its extra columns and the SEO image filename."""
+    """A localized model's stored columns, its extra columns and the SEO image filename.
+
+    What writes render from the body is left out: the document carries Markdown only.
+    """
     og_image = aliased(Asset)
-    columns = [column for column in model.__table__.c if column.key != "seo_og_image_id"]
+    skipped = {"seo_og_image_id", *RENDERED_COLUMNS}
+    columns = [column for column in model.__table__.c if column.key not in skipped]
     return select(*columns, *extra, og_image.filename.label("og_image")).outerjoin(
         og_image, model.seo_og_image_id == og_image.id
     )

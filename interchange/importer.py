@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from masthead.interchange.revisions import RevisionWriter
 from masthead.interchange.validation import ExistingContent, validate_document
 from masthead.models import Asset, Author, Event, Page, Post, PostCoAuthor, PostTag, Tag, utcnow
+from masthead.resolvers.core.markdown import rendered_body
 
 CHUNK_SIZE = 1000
 
@@ -171,6 +172,7 @@ class BulkWriter:
 
     def _post_row(self, post: dict[str, Any]) -> dict[str, Any]:
         row = {key: post[key] for key in ("slug", "excerpt", "featured", *LIFECYCLE, *STAMPS)}
+        row |= rendered_body(row["body"])
         row["author_id"] = self.author_ids[post["author"]]
         cover = post["cover_image"]
         row["cover_image_id"] = self.asset_ids[cover] if cover else None
@@ -196,6 +198,7 @@ class BulkWriter:
 
     def _page_row(self, page: dict[str, Any]) -> dict[str, Any]:
         row = {key: page[key] for key in ("path", "slug", *LIFECYCLE, *STAMPS)}
+        row |= rendered_body(row["body"])
         parent = page["parent"]
         row["parent_id"] = self.page_ids[(parent, page["locale"])] if parent else None
         return row | _seo_columns(page["seo"], self.asset_ids)

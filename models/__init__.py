@@ -2,7 +2,7 @@
 
 from masthead.models.asset import Asset
 from masthead.models.author import Author
-from masthead.models.base import Base, ContentStatus, table_of, utcnow
+from masthead.models.base import RENDERED_COLUMNS, Base, ContentStatus, table_of, utcnow
 from masthead.models.event import Event, EventAction
 from masthead.models.page import Page
 from masthead.models.post import Post, PostCoAuthor, PostTag
@@ -12,6 +12,7 @@ from masthead.models.token import ROLES, ApiToken
 from masthead.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
+    "RENDERED_COLUMNS",
     "ROLES",
     "ApiToken",
     "Asset",

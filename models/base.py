@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, String, Table, TypeDecorator, func
+from sqlalchemy import DateTime, Integer, MetaData, String, Table, Text, TypeDecorator, func
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -99,6 +99,28 @@ class WithSeo:
     seo_title: Mapped[str | None] = mapped_column(String(300), sort_order=LATE)
     seo_description: Mapped[str | None] = mapped_column(String(1000), sort_order=LATE)
     seo_canonical_url: Mapped[str | None] = mapped_column(String(2000), sort_order=LATE)
+
+
+# What writes make of a Markdown `body`, stored so that reads never render it.
+RENDERED_COLUMNS = ("body_html", "body_text", "word_count", "reading_time_minutes")
+
+
+def _text(*, order: int) -> Mapped[str]:
+    return mapped_column(Text, default="", server_default="", sort_order=order)
+
+
+def _count() -> Mapped[int]:
+    return mapped_column(Integer, default=0, server_default="0", sort_order=LATE)
+
+
+class WithMarkdownBody:
+    """A Markdown `body` and, computed from it on every write, the four `RENDERED_COLUMNS`."""
+
+    body: Mapped[str] = _text(order=LAST)
+    body_html: Mapped[str] = _text(order=LAST)
+    body_text: Mapped[str] = _text(order=LAST)
+    word_count: Mapped[int] = _count()
+    reading_time_minutes: Mapped[int] = _count()
 
 
 def table_of(model: type[Base]) -> Table:

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from masthead.models.base import (
-    LAST,
     Base,
     ContentStatus,
     Localized,
     Timestamped,
     Versioned,
+    WithMarkdownBody,
     WithSeo,
 )
 from masthead.models.post import STATUS_ENUM
 
 
-class Page(Timestamped, Versioned, Localized, WithSeo, Base):
+class Page(Timestamped, Versioned, Localized, WithSeo, WithMarkdownBody, Base):
     """A page in one locale; its parent is a page of the same locale."""
 
     __tablename__ = "pages"
@@ -28,7 +28,6 @@ class Page(Timestamped, Versioned, Localized, WithSeo, Base):
     path: Mapped[str] = mapped_column(String(2000))
     slug: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text, default="", server_default="", sort_order=LAST)
     status: Mapped[ContentStatus] = mapped_column(STATUS_ENUM, default=ContentStatus.DRAFT)
     published_at: Mapped[datetime | None]
     parent_id: Mapped[int | None] = mapped_column(

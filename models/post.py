@@ -19,13 +19,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from masthead.models.asset import Asset
 from masthead.models.author import Author
 from masthead.models.base import (
-    LAST,
     LATE,
     Base,
     ContentStatus,
     Localized,
     Timestamped,
     Versioned,
+    WithMarkdownBody,
     WithSeo,
 )
 from masthead.models.tag import Tag
@@ -63,7 +63,7 @@ class PostCoAuthor(Base):
     __table_args__ = (Index("ix_post_co_authors_author_id", "author_id"),)
 
 
-class Post(Timestamped, Versioned, Localized, WithSeo, Base):
+class Post(Timestamped, Versioned, Localized, WithSeo, WithMarkdownBody, Base):
     """A post in one locale; translations share `translation_group`."""
 
     __tablename__ = "posts"
@@ -72,7 +72,6 @@ class Post(Timestamped, Versioned, Localized, WithSeo, Base):
     slug: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(300))
     excerpt: Mapped[str | None] = mapped_column(Text, sort_order=LATE)
-    body: Mapped[str] = mapped_column(Text, default="", server_default="", sort_order=LAST)
     status: Mapped[ContentStatus] = mapped_column(STATUS_ENUM, default=ContentStatus.DRAFT)
     published_at: Mapped[datetime | None]
     featured: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, FromClause, Select, and_, select, true, tu
 from strawberry.dataloader import DataLoader
 
 from masthead.models import Page
+from masthead.resolvers.core.bodies import body_part
 from masthead.resolvers.core.content import LIVE
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
@@ -23,12 +24,14 @@ from masthead.resolvers.core.where import ColumnFilter, FilterSpec, ToOne
 pages = Page.__table__
 PAGE_COLUMNS = (
     pages.c.id.label("pk"),
-    pages.c.body.label("markdown"),
     *(pages.c[name] for name in (
         "path", "slug", "title", "status", "published_at", "created_at", "updated_at",
         "locale", "translation_group", "parent_id", "seo_title", "seo_description",
         "seo_canonical_url", "seo_og_image_id", "version",
     )),
+    body_part(pages.c.body, "markdown", "markdown"),
+    body_part(pages.c.body_html, "html", "body_html"),
+    body_part(pages.c.body_text, "text", "body_text"),
 )  # fmt: skip
 
 

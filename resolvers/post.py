@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from masthead.models import Post, PostCoAuthor, PostTag
 from masthead.resolvers.author import AUTHOR_COLUMNS, AUTHOR_FILTERS, authors
+from masthead.resolvers.core.bodies import body_part
 from masthead.resolvers.core.content import LIVE
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
@@ -34,13 +35,17 @@ post_co_authors = PostCoAuthor.__table__
 
 POST_COLUMNS = (
     posts.c.id.label("pk"),
-    posts.c.body.label("markdown"),
     *(posts.c[name] for name in (
         "slug", "title", "excerpt", "status", "published_at", "created_at",
         "updated_at", "featured", "locale", "translation_group", "author_id",
         "cover_image_id", "seo_title", "seo_description", "seo_canonical_url",
         "seo_og_image_id", "version",
     )),
+    body_part(posts.c.word_count, "counts", "words"),
+    body_part(posts.c.reading_time_minutes, "counts", "reading_minutes"),
+    body_part(posts.c.body, "markdown", "markdown"),
+    body_part(posts.c.body_html, "html", "body_html"),
+    body_part(posts.c.body_text, "text", "body_text"),
 )  # fmt: skip
 
 

@@ -11,8 +11,14 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.models import Asset, Author, ContentStatus, Page, Post, PostCoAuthor, PostTag, Tag
+from masthead.resolvers.core.markdown import rendered_body
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _rendered(values: dict[str, Any]) -> dict[str, Any]:
+    """What a write stores beside the body (unless a test sets it itself)."""
+    return rendered_body(values["body"]) | values
 
 
 @dataclass
@@ -67,7 +73,7 @@ class Factory:
             "locale": "en",
             "translation_group": f"post-{n}",
         }
-        post = await self._insert(Post, defaults | values)
+        post = await self._insert(Post, _rendered(defaults | values))
         async with self.engine.begin() as connection:
             for position, tag in enumerate(tags):
                 await connection.execute(
@@ -95,4 +101,4 @@ class Factory:
             "locale": "en",
             "translation_group": f"page-{n}",
         }
-        return await self._insert(Page, defaults | values)
+        return await self._insert(Page, _rendered(defaults | values))

@@ -11,17 +11,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
 from masthead.edge.memory import limit_malloc_arenas
 from masthead.settings import Settings
 from tests import backends
 from tests.conftest import AppClient, GraphQLClient
-from tests.factories import Factory
 
 Masthead = Callable[..., Any]
-WORDS = 2000
 
 
 @pytest.fixture
@@ -80,23 +77,6 @@ async def test_an_answer_larger_than_the_response_cache_is_served_not_kept(
 
         assert gql.last_statements > 1
         assert await gauges(gql, "response") == (0, 0, 400)
-
-
-async def test_rendered_bodies_are_kept_up_to_their_bytes(
-    masthead: Masthead, engine: AsyncEngine
-) -> None:
-    factory = Factory(engine)
-    posts = [await factory.post(body=f"Post {n}: " + "word " * WORDS) for n in range(8)]
-    document = "query($slug: String!) { post(slug: $slug) { body(format: HTML) wordCount } }"
-    async with masthead(markdown_cache_bytes=80_000) as gql:
-        counts = [
-            (await gql.data(document, {"slug": post["slug"]}))["post"]["wordCount"]
-            for post in posts
-        ]
-        held, entries, bound = await gauges(gql, "markdown")
-
-    assert counts == [WORDS + 2] * len(posts)
-    assert (bound, 0 < held <= bound, 0 < entries < len(posts)) == (80_000, True, True)
 
 
 async def test_parsed_and_checked_documents_are_kept_up_to_their_bytes(

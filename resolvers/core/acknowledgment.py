@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Label, Row
+from sqlalchemy import Case, Label, Row
 
 
 def as_read(columns: Sequence[Any], row: Row[Any]) -> dict[str, Any]:
@@ -19,5 +19,10 @@ def as_read(columns: Sequence[Any], row: Row[Any]) -> dict[str, Any]:
 
 
 def _source(column: Any) -> Any:
-    """The table column behind a selected column (`posts.id` for `pk`)."""
-    return column.element if isinstance(column, Label) else column
+    """The table column behind a selected column (`posts.id` for `pk`).
+
+    A body part read only when selected (`resolvers/core/bodies.py`) names its column in
+    its one `CASE` branch.
+    """
+    element = column.element if isinstance(column, Label) else column
+    return element.whens[0][1] if isinstance(element, Case) else element

@@ -1,15 +1,14 @@
-"""Content vocabulary the schema shares with the models: status and body rendering."""
+"""Content vocabulary the schema shares with the models: status and the stored body."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from masthead.models import ContentStatus
-from masthead.resolvers.core.markdown import reading_time_minutes, to_html, to_text, word_count
 
-RENDERERS: dict[str, Callable[[str], str]] = {"HTML": to_html, "MARKDOWN": str, "TEXT": to_text}
+# Where a read row carries each format of the body: writes rendered them, reads never do.
+BODY_ATTRIBUTES = {"HTML": "body_html", "MARKDOWN": "markdown", "TEXT": "body_text"}
 
 
 LIVE = (ContentStatus.PUBLISHED, ContentStatus.SCHEDULED)
@@ -30,16 +29,10 @@ def publicly_visible(row: Any, now: datetime) -> bool:
     return status in LIVE and published_at is not None and published_at <= now
 
 
-def render_body(source: str, body_format: str) -> str:
-    """The body in the requested format (`HTML`, `MARKDOWN` or `TEXT`)."""
-    return RENDERERS[body_format](source)
+def stored_body(entry: Any, body_format: str) -> str:
+    """The body in the requested format (`HTML`, `MARKDOWN` or `TEXT`), as last written."""
+    body: str = getattr(entry, BODY_ATTRIBUTES[body_format])
+    return body
 
 
-__all__ = [
-    "LIVE",
-    "ContentStatus",
-    "publicly_visible",
-    "reading_time_minutes",
-    "render_body",
-    "word_count",
-]
+__all__ = ["BODY_ATTRIBUTES", "LIVE", "ContentStatus", "publicly_visible", "stored_body"]

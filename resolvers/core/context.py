@@ -77,6 +77,8 @@ class ReadContext:
         self.closed = False
         # The surrogate keys of what it reads, when its answer may be public (else None).
         self.read_keys = read_keys
+        # Parameters every statement of the operation takes (which body parts it reads).
+        self.parameters: dict[str, Any] = {}
 
     async def rows(self, statement: Executable, lookup: Lookup | None = None) -> Sequence[Row[Any]]:
         """Run one statement on the operation's connection (one snapshot per operation).
@@ -95,7 +97,7 @@ class ReadContext:
                     await connection.close()
                     raise OperationFinishedError
                 self._connection = connection
-            result = await self._connection.execute(statement)
+            result = await self._connection.execute(statement, self.parameters)
             rows = result.all()
         if self.read_keys is not None:
             self.read_keys.note(result, rows, lookup)

@@ -17,6 +17,14 @@ from masthead.resolvers.core.writes import Problems
 
 
 @dataclass(frozen=True)
+class Derived:
+    """Columns computed from a field's value when it is written (a Markdown body's HTML)."""
+
+    columns: tuple[str, ...]
+    compute: Callable[[Any], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
 class Rule:
     """A plain input field stored in `column`, checked by an interchange parser."""
 
@@ -24,6 +32,7 @@ class Rule:
     path: tuple[str, ...]
     parse: Parser
     required: bool = False
+    derived: Derived | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,12 @@ class EntitySpec:
     def versioned(self) -> bool:
         """Whether rows carry a `version` for optimistic concurrency."""
         return "version" in self.table.c
+
+    @property
+    def derived_columns(self) -> frozenset[str]:
+        """The columns writes compute from a field: stored for reads, never snapshotted."""
+        return frozenset(column for rule in self.rules.values() if rule.derived
+                         for column in rule.derived.columns)  # fmt: skip
 
     @property
     def content_columns(self) -> tuple[str, ...]:
@@ -197,6 +212,16 @@ def _label(spec: EntitySpec, column: str) -> tuple[str, ...]:
         if rule.column == column:
             return rule.path
     return (column,)
+
+
+def derive(spec: EntitySpec, state: WriteState) -> None:
+    """Compute the derived columns of each field the write sets to a new value."""
+    for rule in spec.rules.values():
+        if rule.derived is None or rule.column not in state.values:
+            continue
+        value = state.values[rule.column]
+        if state.current is None or getattr(state.current, rule.column) != value:
+            state.values.update(rule.derived.compute(value))
 
 
 async def check_unique(spec: EntitySpec, state: WriteState) -> None:

@@ -24,6 +24,7 @@ from masthead.resolvers.core.entity import (
     WriteState,
     check_references,
     check_unique,
+    derive,
     missing_required,
     parse_input,
 )
@@ -76,6 +77,7 @@ async def _check(spec: EntitySpec, state: WriteState) -> None:
     await check_unique(spec, state)
     if state.problems:
         raise Rejected(state.problems.items)
+    derive(spec, state)  # once the write is sure to happen: rendering a body costs
 
 
 async def _record(
@@ -104,7 +106,7 @@ async def _snapshot(
     row: Row[Any],
     written: Mapping[str, list[int]] | None = None,
 ) -> dict[str, Any]:
-    """Every column and link list, and the entry in the import format (for export).
+    """Every column but the derived ones, every link list, and the entry in the import format.
 
     The lists the write set are taken as `written`; the others are read.
     """
@@ -112,7 +114,9 @@ async def _snapshot(
     if set(spec.lists) - set(lists):
         lists = {**await _lists_of(spec, connection, row.id), **lists}
     entry = await entry_document(connection, spec.name, row.id)
-    return {**row._asdict(), **lists, "entry": entry}
+    columns = {key: value for key, value in row._asdict().items()
+               if key not in spec.derived_columns}  # fmt: skip
+    return {**columns, **lists, "entry": entry}
 
 
 def _stamps(spec: EntitySpec, now: datetime, *, created: bool) -> dict[str, Any]:

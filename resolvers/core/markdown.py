@@ -1,56 +1,44 @@
-"""Markdown bodies rendered to sanitized HTML or plain text, with word counts, cached."""
+"""Markdown bodies rendered once, when written: sanitized HTML, plain text, word count."""
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from masthead.resolvers.core.bounded_cache import BoundedCache, text_bytes
-
 WORDS_PER_MINUTE = 200
 _markdown = MarkdownIt("commonmark").enable("table")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 _BLOCK_TEXT = {"code_block", "fence"}
-# A rendering's own object and its word count, beyond the texts it holds.
-RENDERING_BYTES = 100
 
 
-@dataclass(slots=True)
-class Rendering:
-    """What was made of one body so far: each part made on first use."""
+class _Renders:
+    """How many times this process parsed a body: reads parse none (tests watch this)."""
 
-    html: str | None = None
-    text: str | None = None
-    words: int | None = None
+    count = 0
 
 
-def _rendering_bytes(source: str, rendering: Rendering) -> int:
-    parts = (part for part in (rendering.html, rendering.text) if part is not None)
-    return text_bytes(source, *parts) + RENDERING_BYTES
+RENDERS = _Renders()
 
 
-# One per process, keyed by the body itself; `MASTHEAD_MARKDOWN_CACHE_BYTES` bounds it.
-RENDERINGS: BoundedCache[str, Rendering] = BoundedCache(
-    "markdown", 8 * 1024 * 1024, _rendering_bytes
-)
+def _parse(source: str, env: dict[str, Any]) -> list[Token]:
+    RENDERS.count += 1
+    return _markdown.parse(source, env)
 
 
-def _rendering(source: str) -> Rendering:
-    return RENDERINGS.get(source) or Rendering()
+def _html(tokens: list[Token], env: dict[str, Any]) -> str:
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
+    return nh3.clean(html, link_rel="noopener noreferrer")
 
 
 def to_html(source: str) -> str:
     """CommonMark plus tables, sanitized: no script, no event handlers, no `javascript:`."""
-    rendering = _rendering(source)
-    if rendering.html is None:
-        rendering.html = nh3.clean(_markdown.render(source), link_rel="noopener noreferrer")
-        RENDERINGS.put(source, rendering)
-    return rendering.html
+    env: dict[str, Any] = {}
+    return _html(_parse(source, env), env)
 
 
 def _inline_text(token: Token) -> str:
@@ -65,9 +53,9 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
-def _plain_text(source: str) -> str:
+def _plain_text(tokens: list[Token]) -> str:
     blocks = []
-    for token in _markdown.parse(source):
+    for token in tokens:
         if token.type == "inline":
             blocks.append(_inline_text(token))
         elif token.type in _BLOCK_TEXT:
@@ -75,25 +63,33 @@ def _plain_text(source: str) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def _with_text(source: str) -> Rendering:
-    rendering = _rendering(source)
-    if rendering.text is None:
-        rendering.text = _plain_text(source)
-        rendering.words = len(_WORD.findall(rendering.text))
-        RENDERINGS.put(source, rendering)
-    return rendering
-
-
 def to_text(source: str) -> str:
     """The words of the body without markup: one paragraph or block per line group."""
-    return _with_text(source).text or ""
+    return _plain_text(_parse(source, {}))
 
 
 def word_count(source: str) -> int:
     """Words in the body's text."""
-    return _with_text(source).words or 0
+    return len(_WORD.findall(to_text(source)))
 
 
 def reading_time_minutes(source: str) -> int:
     """Minutes to read at 200 words a minute, rounded up; 0 for an empty body."""
     return math.ceil(word_count(source) / WORDS_PER_MINUTE)
+
+
+def rendered_body(source: str) -> dict[str, Any]:
+    """The columns stored beside a Markdown `body`, from one parse of it.
+
+    Equal to `to_html`, `to_text`, `word_count` and `reading_time_minutes` of the source.
+    """
+    env: dict[str, Any] = {}
+    tokens = _parse(source, env)
+    text = _plain_text(tokens)
+    words = len(_WORD.findall(text))
+    return {
+        "body_html": _html(tokens, env),
+        "body_text": text,
+        "word_count": words,
+        "reading_time_minutes": math.ceil(words / WORDS_PER_MINUTE),
+    }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from masthead.interchange.entries import LOCALE, NAME, SLUG, URL
 from masthead.interchange.fields import Parser, text
-from masthead.resolvers.core.entity import Rule, WriteState
+from masthead.models import RENDERED_COLUMNS
+from masthead.resolvers.core.entity import Derived, Rule, WriteState
+from masthead.resolvers.core.markdown import rendered_body
 
 TEXT = text(nullable=True, max_length=20_000)
 
@@ -24,7 +26,9 @@ def text_rule(column: str, path: str, parse: Parser = TEXT) -> Rule:
     return Rule(column, (path,), parse)
 
 
-BODY_RULE = Rule("body", ("body",), text())
+# A Markdown body: its HTML, text, word count and reading time are stored when it is written.
+MARKDOWN_BODY = Derived(RENDERED_COLUMNS, rendered_body)
+BODY_RULE = Rule("body", ("body",), text(), derived=MARKDOWN_BODY)
 
 
 def check_body_size(state: WriteState) -> None:

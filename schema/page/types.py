@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from masthead.resolvers.core.access import EDITORS, require_role
-from masthead.resolvers.core.content import render_body
+from masthead.resolvers.core.content import stored_body
 from masthead.resolvers.core.ids import encode_id
 from masthead.resolvers.page import (
     ancestors_of_page,
@@ -35,6 +35,8 @@ class Page(Node):
 
     pk: strawberry.Private[int]
     markdown: strawberry.Private[str]
+    body_html: strawberry.Private[str]
+    body_text: strawberry.Private[str]
     translation_group: strawberry.Private[str]
     parent_id: strawberry.Private[int | None]
     seo_title: strawberry.Private[str | None]
@@ -63,8 +65,8 @@ class Page(Node):
             BodyFormat, strawberry.argument(description="Output format.")
         ] = BodyFormat.HTML,
     ) -> str:
-        """The body rendered in the requested format."""
-        return render_body(self.markdown, format.name)
+        """The body in the requested format, as the last write rendered it."""
+        return stored_body(self, format.name)
 
     @strawberry.field(description="The page above this one, when visible.")
     def parent(self, info: Info) -> Page | None:

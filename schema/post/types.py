@@ -10,7 +10,7 @@ import strawberry
 
 from masthead.resolvers.asset import assets_by_id
 from masthead.resolvers.author import authors_by_id
-from masthead.resolvers.core.content import reading_time_minutes, render_body, word_count
+from masthead.resolvers.core.content import stored_body
 from masthead.resolvers.core.ids import encode_id
 from masthead.resolvers.core.listing import Children, child_page_loader, list_args
 from masthead.resolvers.core.pagination import check_page_size
@@ -53,6 +53,10 @@ class Post(Node):
 
     pk: strawberry.Private[int]
     markdown: strawberry.Private[str]
+    body_html: strawberry.Private[str]
+    body_text: strawberry.Private[str]
+    words: strawberry.Private[int]
+    reading_minutes: strawberry.Private[int]
     translation_group: strawberry.Private[str]
     author_id: strawberry.Private[int]
     cover_image_id: strawberry.Private[int | None]
@@ -83,18 +87,18 @@ class Post(Node):
             BodyFormat, strawberry.argument(description="Output format.")
         ] = BodyFormat.HTML,
     ) -> str:
-        """The body rendered in the requested format."""
-        return render_body(self.markdown, format.name)
+        """The body in the requested format, as the last write rendered it."""
+        return stored_body(self, format.name)
 
     @strawberry.field(description="Words in the body.")
     def word_count(self) -> int:
-        """Counted on the plain-text body."""
-        return word_count(self.markdown)
+        """Counted on the plain-text body when it was written."""
+        return self.words
 
     @strawberry.field(description="Minutes to read at 200 words a minute, rounded up.")
     def reading_time_minutes(self) -> int:
-        """From the word count."""
-        return reading_time_minutes(self.markdown)
+        """From the word count, when the body was written."""
+        return self.reading_minutes
 
     @strawberry.field(description="Main author.")
     def author(self, info: Info) -> AuthorType:
