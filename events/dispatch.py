@@ -19,7 +19,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from masthead.events.messages import (
-    TYPE_NAMES,
     EntryRenderer,
     encode,
     entry_facts,
@@ -27,7 +26,7 @@ from masthead.events.messages import (
     message_id,
 )
 from masthead.models import Event, Webhook, WebhookDelivery, table_of, utcnow
-from masthead.resolvers.core.changes import told_action
+from masthead.resolvers.core.changes import heard_action
 from masthead.resolvers.core.write_queue import writing_connection
 
 events = table_of(Event)
@@ -65,18 +64,9 @@ async def _hand_over(
 
 def hears(hook: Row[Any], event: Row[Any]) -> str | None:
     """The action `hook` is told of `event`, or None when its filters leave the event out."""
-    type_name = TYPE_NAMES.get(event.entity_type)
-    if hook.types and type_name not in hook.types:
-        return None
-    action = told_action(
-        event.action,
-        public_before=event.public_before,
-        public_after=event.public_after,
-        sees_drafts=hook.include_drafts,
+    return heard_action(
+        event, sees_drafts=hook.include_drafts, types=hook.types, actions=hook.actions
     )
-    if action is None or (hook.actions and action not in hook.actions):
-        return None
-    return action
 
 
 class Dispatcher:

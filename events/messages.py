@@ -16,14 +16,13 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from masthead.models import Asset, Author, Page, Post, Revision, Tag, table_of
-from masthead.resolvers.core.changes import CONTENT_TYPES, keys_of_change
+from masthead.resolvers.core.changes import TYPE_NAMES, keys_of_change
 from masthead.resolvers.core.ids import encode_id
 
 # How a hook's viewer reads an entry: (entity type, entity id, sees drafts) → the entry's
 # fields, or None when that viewer cannot see it. The server provides it at start-up.
 EntryRenderer = Callable[[str, int, bool], Awaitable[dict[str, Any] | None]]
 
-TYPE_NAMES = {entity: name for name, entity in CONTENT_TYPES.items()}  # "Post" → "POST"
 TABLES = {model.__name__: table_of(model) for model in (Post, Page, Author, Tag, Asset)}
 FACTS = ("slug", "path", "locale")
 revisions = table_of(Revision)

@@ -25,7 +25,7 @@ from masthead.events.messages import EntryRenderer
 from masthead.events.retention import prune
 from masthead.events.sender import Claim, Sender, attempt_at
 from masthead.models import utcnow
-from masthead.resolvers.core.freshness import next_go_live
+from masthead.resolvers.core.freshness import aggregated_time, next_go_live
 from masthead.resolvers.core.writes import after_commit
 from masthead.settings import Settings
 
@@ -210,11 +210,5 @@ class EventWorker:
         delay = self.settings.events_poll_s
         for at in times:
             if at is not None:
-                delay = min(delay, (_aware(at) - now).total_seconds() + 0.001)
+                delay = min(delay, (aggregated_time(at) - now).total_seconds() + 0.001)
         return delay
-
-
-def _aware(at: datetime | str) -> datetime:
-    """A time read back from the database (SQLite's aggregates may give text) in UTC."""
-    moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

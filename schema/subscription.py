@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 import strawberry
 
 from masthead.events.feed import FeedEvent, running_feed
-from masthead.resolvers.core.changes import CONTENT_TYPES, told_action
+from masthead.resolvers.core.changes import TYPE_NAMES, heard_action
 from masthead.resolvers.core.context import Viewer
 from masthead.resolvers.core.errors import MastheadError
 from masthead.resolvers.core.ids import encode_id
@@ -17,7 +17,6 @@ from masthead.schema.core.node import Node
 
 # Loads an entry by its type's name and id for the subscriber, or None when it may not see it.
 NodeLoader = Callable[[Info, str, int], Awaitable[Node | None]]
-TYPE_OF_ENTITY = {entity: ContentType[name] for name, entity in CONTENT_TYPES.items()}
 
 
 class SubscriptionsUnavailable(MastheadError):
@@ -42,16 +41,9 @@ class ContentChange:
     )
 
 
-def _told(event: FeedEvent, viewer: Viewer, wanted: set[str] | None) -> ContentAction | None:
+def _told(event: FeedEvent, viewer: Viewer, wanted: set[str]) -> ContentAction | None:
     """The action this subscriber is told of the event, or None when it must not hear of it."""
-    if event.entity_type not in TYPE_OF_ENTITY or (wanted and event.entity_type not in wanted):
-        return None
-    told = told_action(
-        event.action,
-        public_before=event.public_before,
-        public_after=event.public_after,
-        sees_drafts=viewer.sees_drafts,
-    )
+    told = heard_action(event, sees_drafts=viewer.sees_drafts, types=wanted)
     return None if told is None else ContentAction[told]
 
 
@@ -68,7 +60,7 @@ async def content_changes(
     if feed is None:
         message = "subscriptions are served by `masthead serve` (this app runs no change feed)"
         raise SubscriptionsUnavailable(message)
-    wanted = None if not types else {CONTENT_TYPES[each.name] for each in types}
+    wanted = {each.name for each in types or ()}
     with feed.listening() as listener:
         async for event in listener:
             action = _told(event, context.viewer, wanted)
@@ -78,7 +70,7 @@ async def content_changes(
             node = await load_node(info, event.entity_type, event.entity_id)
             yield ContentChange(
                 action=action,
-                type=TYPE_OF_ENTITY[event.entity_type],
+                type=ContentType[TYPE_NAMES[event.entity_type]],
                 id=strawberry.ID(encode_id(event.entity_type, event.entity_id)),
                 node=node,
             )

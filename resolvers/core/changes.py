@@ -8,6 +8,9 @@ visible entry becoming hidden is `UNPUBLISHED`, and it never hears of draft edit
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from masthead.models import EventAction
 
 # The action of a change, as told to a viewer that sees drafts (GraphQL `ContentAction`).
@@ -29,6 +32,7 @@ CONTENT_TYPES: dict[str, str] = {
     "TAG": "Tag",
     "ASSET": "Asset",
 }
+TYPE_NAMES = {entity: name for name, entity in CONTENT_TYPES.items()}  # "Post" → "POST"
 
 
 def told_action(
@@ -46,6 +50,32 @@ def told_action(
     if public_before:
         return "DELETED" if action == EventAction.DELETE else "UNPUBLISHED"
     return None
+
+
+def heard_action(
+    event: Any,
+    *,
+    sees_drafts: bool,
+    types: Collection[str] = (),
+    actions: Collection[str] = (),
+) -> str | None:
+    """The `ContentAction` a listener is told of an `events` row, or None if it hears nothing.
+
+    `types` and `actions` are the listener's filters in GraphQL names (`POST`,
+    `PUBLISHED`); empty lets every one through. Webhooks and subscriptions both ask here.
+    """
+    type_name = TYPE_NAMES.get(event.entity_type)
+    if type_name is None or (types and type_name not in types):
+        return None
+    told = told_action(
+        event.action,
+        public_before=event.public_before,
+        public_after=event.public_after,
+        sees_drafts=sees_drafts,
+    )
+    if told is None or (actions and told not in actions):
+        return None
+    return told
 
 
 def entry_key(entity_type: str, entity_id: int) -> str:

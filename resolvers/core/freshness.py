@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -42,6 +42,10 @@ async def next_go_live(engine: AsyncEngine, now: datetime) -> datetime | None:
     combined = union_all(*pending).subquery()
     async with engine.connect() as connection:
         at: datetime | None = await connection.scalar(select(func.min(combined.c.at)))
-    if at is not None and at.tzinfo is None:  # SQLite's min() loses the column type
-        at = datetime.fromisoformat(str(at)).replace(tzinfo=now.tzinfo)
-    return at
+    return None if at is None else aggregated_time(at)
+
+
+def aggregated_time(value: datetime | str) -> datetime:
+    """A time an aggregate read back, in UTC: SQLite's min() loses the column type (text)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from masthead.resolvers.core.changes import CONTENT_TYPES, told_action
+from masthead.resolvers.core.changes import TYPE_NAMES, told_action
 from masthead.resolvers.core.ids import encode_id
 from masthead.resolvers.core.listing import child_page_loader, list_args
 from masthead.resolvers.webhook import (
@@ -24,8 +24,6 @@ from masthead.schema.core.context import Info, from_fields, from_optional_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.enums import ContentAction, ContentType
 from masthead.schema.core.node import Node
-
-TYPE_NAMES = {entity_type: name for name, entity_type in CONTENT_TYPES.items()}
 
 
 @strawberry.enum(description="Where a webhook delivery stands.")
