@@ -179,6 +179,9 @@ class Settings(BaseSettings):
     # Memory: every cache in the process is bounded by bytes (0 turns one off); the
     # response cache also by a number of answers. SQLite's page cache is per connection.
     response_cache_entries: int = Field(default=1000, ge=0)
+    # Queries run as a plan made once per document (off: every field through graphql-core,
+    # the generic execution the planner is checked against).
+    planner: bool = True
     response_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
     document_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     sqlite_cache_kib: int = Field(default=2000, ge=0)
