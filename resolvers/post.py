@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, func, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    bindparam,
+    func,
+    select,
+    true,
+)
 from strawberry.dataloader import DataLoader
 
 from masthead.models import Post, PostCoAuthor, PostTag
@@ -33,6 +43,7 @@ from masthead.resolvers.tag import TAG_FILTERS, tags
 posts = Post.__table__
 post_tags = PostTag.__table__
 post_co_authors = PostCoAuthor.__table__
+SLUG: BindParameter[str] = bindparam("slug")
 
 POST_COLUMNS = (
     posts.c.id.label("pk"),
@@ -155,14 +166,18 @@ async def post_in_locale(ctx: ReadContext, group: str, locale: str | None) -> An
 
 async def post_by_slug(ctx: ReadContext, slug: str, locale: str | None) -> Any | None:
     """The post whose slug matches in one of the locale chain's locales, best translation."""
-    chain = locale_chain(locale, ctx.default_locale)
-    groups = select(posts.c.translation_group).where(
-        posts.c.slug == slug,
-        posts.c.locale.in_(chain),
-        post_visibility(ctx.viewer, NOW),
-    )
-    base = _localized_posts(ctx, locale)()
-    rows = await ctx.rows(base.where(posts.c.translation_group.in_(groups.scalar_subquery())))
+
+    def build() -> Select[Any]:
+        groups = select(posts.c.translation_group).where(
+            posts.c.slug == SLUG,
+            posts.c.locale.in_(locale_chain(locale, ctx.default_locale)),
+            post_visibility(ctx.viewer, NOW),
+        )
+        base = _localized_posts(ctx, locale)()
+        return base.where(posts.c.translation_group.in_(groups.scalar_subquery()))
+
+    statement = shared_statement(("Post.slug", locale, ctx.shape), build)
+    rows = await ctx.rows(statement, parameters={"slug": slug})
     return rows[0] if rows else None
 
 
