@@ -1,9 +1,11 @@
-"""Every read operation the suite and GraphiQL send: the string literals of tests/*.py that
-parse as GraphQL documents holding a query, and the example queries, found when collected."""
+"""Every read operation the suite, GraphiQL and the documentation send: the example queries,
+the `graphql` blocks of README.md and docs/ and the string literals of tests/*.py that parse
+as GraphQL documents holding a query, found when the tests are collected."""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +27,8 @@ from masthead.schema.root import build_schema
 from tests.lifted_literals import lifted
 
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+GRAPHQL_BLOCK = re.compile(r"^ *```graphql\n(?P<document>.*?)^ *```", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,14 @@ def _from_tests() -> Iterator[Operation]:
                 yield from _operations(f"{path.name}:{line}", text, {})
 
 
+def _from_docs() -> Iterator[Operation]:
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text()
+        for block in GRAPHQL_BLOCK.finditer(text):
+            line = text.count("\n", 0, block.start()) + 1
+            yield from _operations(f"{path.relative_to(ROOT)}:{line}", block["document"], {})
+
+
 def _from_examples() -> Iterator[Operation]:
     for example in load_examples():
         yield from _operations(f"examples/{example.name}", example.query, example.variables)
@@ -109,5 +121,5 @@ def _from_examples() -> Iterator[Operation]:
 
 @cache
 def corpus() -> tuple[Operation, ...]:
-    """The examples first, then the tests' documents in file and line order."""
-    return (*_from_examples(), *_from_tests())
+    """The examples first, then the documentation's, then the tests' in file and line order."""
+    return (*_from_examples(), *_from_docs(), *_from_tests())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
 from masthead.demo.seed import seed
+from masthead.models import ContentStatus
 from masthead.resolvers.token import create_token
 from masthead.server import create_app
 from masthead.settings import Settings
 from tests import backends
 from tests.content_samples import Samples, sample_content
 from tests.documents_corpus import Operation, corpus
+from tests.factories import Factory
 from tests.variable_sets import takes_cursor, variable_sets
 
-# Half the demo's scheduled posts are due by then, half are not; nothing else reads a clock.
+# The time both apps see (scheduled posts go live by it): nothing else reads a clock.
 NOW = datetime(2030, 7, 1, tzinfo=UTC)
 SHOWN = 300  # characters of each body shown around the first difference
 
@@ -42,7 +44,8 @@ class Apps:
 
 
 async def _seeded_database(template: Path | str, directory: Path) -> str:
-    """A fresh database on the backend under test, with 60 demo posts and all around them."""
+    """A fresh database on the backend under test: 60 demo posts with their translations,
+    authors, tags, assets and pages, and scheduled posts due and not yet."""
     if isinstance(template, Path):
         url = backends.sqlite_copy(template, directory)
     else:
@@ -51,9 +54,25 @@ async def _seeded_database(template: Path | str, directory: Path) -> str:
         await backends.truncate_all(engine)
         await engine.dispose()
     engine = create_engine(url=url)
-    await seed(engine, posts=60, seed=3, progress=False)
+    await seed(engine, posts=60, seed=1, progress=False)
+    await _scheduled_posts(engine)
     await engine.dispose()
     return url
+
+
+async def _scheduled_posts(engine: AsyncEngine) -> None:
+    """Posts scheduled on either side of NOW, tagged and co-written (the demo's are not)."""
+    factory = Factory(engine)
+    tag = await factory.tag(slug="on-schedule", name="On schedule")
+    co_author = await factory.author(slug="scheduler", name="The Scheduler")
+    for days in (-1, 1):
+        await factory.post(
+            slug=f"scheduled-{days + 1}",
+            status=ContentStatus.SCHEDULED,
+            published_at=NOW + timedelta(days=days),
+            tags=[tag],
+            co_authors=[co_author],
+        )
 
 
 def _client(settings: Settings, engine: AsyncEngine, *, planner: bool) -> httpx.AsyncClient:
@@ -160,6 +179,19 @@ async def test_planned_and_generic_answers_are_byte_identical(
         if (difference := await _difference(apps, operation, variables, viewer))
     ]
     assert not differences, "\n\n".join(differences[:3])
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_content_holds_every_kind_of_entry_the_variables_name(apps: Apps) -> None:
+    # posts visible, draft, scheduled and due, scheduled and not yet, archived, fr-CA, fr;
+    # pages root, child, draft, fr; two authors, tags and assets, and the last of each
+    assert {name: len(ids) for name, ids in apps.samples.ids.items()} == {
+        "Post": 7,
+        "Page": 4,
+        "Author": 3,
+        "Tag": 3,
+        "Asset": 3,
+    }
 
 
 def test_first_difference_is_the_first_differing_byte() -> None:
