@@ -1,6 +1,7 @@
 """Every read operation the suite, GraphiQL and the documentation send: the example queries,
-the `graphql` blocks of README.md and docs/ and the string literals of tests/*.py that parse
-as GraphQL documents holding a query, found when the tests are collected."""
+the `graphql` blocks of README.md and docs/ and the string literals (f-strings with `0` for
+their replacement fields) of tests/*.py that parse as GraphQL documents holding a query,
+found when the tests are collected."""
 
 from __future__ import annotations
 
@@ -57,10 +58,19 @@ def graphql_schema() -> GraphQLSchema:
 
 
 def _string_literals(path: Path) -> Iterator[tuple[int, str]]:
-    """Line and text of every plain string constant (f-strings are not constants)."""
+    """Line and text of every string constant, and of every f-string with `0` for each of
+    its replacement fields (`post(slug: "{slug}")` is read as `post(slug: "0")`)."""
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "{" in node.value:
-            yield node.lineno, node.value
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(
+                str(part.value) if isinstance(part, ast.Constant) else "0" for part in node.values
+            )
+        else:
+            continue
+        if "{" in text:
+            yield node.lineno, text
 
 
 def _parsed(text: str) -> DocumentNode | None:

@@ -151,7 +151,7 @@ async def _difference(
         f"{operation.label} as {viewer}, operationName {operation.name!r}\n"
         f"variables: {json.dumps(variables)}\n{operation.document}\n"
         f"status planned {planned.status_code}, generic {generic.status_code}; "
-        f"bodies differ from byte {at}:\n"
+        f"{'same bodies' if at is None else f'bodies differ from byte {at}'}:\n"
         f"planned: {planned.content[start : start + SHOWN]!r}\n"
         f"generic: {generic.content[start : start + SHOWN]!r}"
     )
