@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from graphql import OperationDefinitionNode, OperationType, parse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
@@ -24,8 +25,9 @@ from masthead.server import create_app
 from masthead.settings import Settings
 from tests import backends
 from tests.content_samples import Samples, sample_content
-from tests.documents_corpus import Operation, corpus
+from tests.documents_corpus import Operation, corpus, graphql_schema
 from tests.factories import Factory
+from tests.lifted_literals import lifted
 from tests.variable_sets import takes_cursor, variable_sets
 
 # The time both apps see (scheduled posts go live by it): nothing else reads a clock.
@@ -200,8 +202,32 @@ def test_first_difference_is_the_first_differing_byte() -> None:
     assert first_difference(b'{"a":1}', b'{"a":1,"b":2}') == 6
 
 
-def test_corpus_holds_the_examples_and_the_tests_read_documents() -> None:
+def test_literal_arguments_are_lifted_into_variables_of_their_argument_type() -> None:
+    document = (
+        '{ post(slug: "x", locale: "fr") { body(format: TEXT) } posts(first: 2) { totalCount } }'
+    )
+
+    result = lifted(document, graphql_schema())
+
+    assert result is not None
+    text, values = result
+    assert values == {"slug": "x", "locale": "fr", "format": "TEXT", "first": 2}
+    assert "($slug: String, $locale: String, $format: BodyFormat!, $first: Int)" in text
+    assert "post(slug: $slug, locale: $locale)" in text
+
+
+def test_corpus_holds_the_read_operations_of_examples_docs_and_tests() -> None:
     sources = {operation.source.split(":")[0] for operation in corpus()}
     assert {f"examples/{name}" for name in ("home", "post", "search")} <= sources
     assert {"test_lookups.py", "test_hidden_entries.py", "keyed_site.py"} <= sources
-    assert not any(operation.document.lstrip().startswith("mutation") for operation in corpus())
+    assert {"README.md", "docs/tokens.md"} <= sources
+    sent = [
+        definition.operation
+        for operation in corpus()
+        if operation.valid
+        for definition in parse(operation.document).definitions
+        if isinstance(definition, OperationDefinitionNode)
+        and (definition.name.value if definition.name else None) == operation.name
+    ]
+    assert set(sent) == {OperationType.QUERY}
+    assert len(sent) == sum(operation.valid for operation in corpus())
