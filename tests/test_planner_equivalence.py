@@ -174,13 +174,18 @@ async def _requests(apps: Apps, operation: Operation, viewer: str) -> list[dict[
 async def test_planned_and_generic_answers_are_byte_identical(
     apps: Apps, operation: Operation
 ) -> None:
-    differences = [
-        difference
+    requests = [
+        (viewer, variables)
         for viewer in apps.viewers
         for variables in await _requests(apps, operation, viewer)
+    ]
+    differences = [
+        difference
+        for viewer, variables in requests
         if (difference := await _difference(apps, operation, variables, viewer))
     ]
-    assert not differences, "\n\n".join(differences[:3])
+    shown = "\n\n".join(differences[:3])
+    assert not differences, f"{len(differences)} of {len(requests)} answers differ:\n{shown}"
 
 
 @pytest.mark.asyncio(loop_scope="module")
