@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 from graphql import OperationDefinitionNode, OperationType, parse
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
 
 from masthead.database import create_engine
 from masthead.demo.seed import seed
@@ -77,8 +78,7 @@ async def _scheduled_posts(engine: AsyncEngine) -> None:
         )
 
 
-def _client(settings: Settings, engine: AsyncEngine, *, planner: bool) -> httpx.AsyncClient:
-    app = create_app(settings.model_copy(update={"planner": planner}), engine, lambda: NOW)
+def _client(app: Starlette) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
 
@@ -100,10 +100,15 @@ async def apps(
     _info, secret = await create_token(engine, role="preview")
     viewers = {"anonymous": {}, "preview": {"Authorization": f"Bearer {secret}"}}
     samples = await sample_content(engine, NOW)
-    planned, generic = (_client(settings, engine, planner=on) for on in (True, False))
+    made = [
+        create_app(settings.model_copy(update={"planner": on}), engine, lambda: NOW)
+        for on in (True, False)
+    ]
+    planned, generic = (_client(app) for app in made)
     yield Apps(planned, generic, viewers, samples)
-    for client in (planned, generic):
+    for app, client in zip(made, (planned, generic), strict=True):
         await client.aclose()
+        app.state.graphql_view.close()  # its connections to Redis, when the environment sets one
     await engine.dispose()
 
 
