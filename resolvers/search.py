@@ -40,7 +40,7 @@ from sqlalchemy import (
 from masthead.resolvers.author import AUTHOR_LISTING, author_by_id
 from masthead.resolvers.core.context import ReadContext
 from masthead.resolvers.core.listing import Listing, ListPage
-from masthead.resolvers.core.loaders import count_rows
+from masthead.resolvers.core.loaders import count_rows, counted_rows
 from masthead.resolvers.core.locale import check_locale
 from masthead.resolvers.core.pagination import (
     Ordering,
@@ -210,7 +210,7 @@ async def search(ctx: ReadContext, args: SearchArgs) -> SearchPage:
     hits = hits_of(ctx, terms, sources, args.locale).subquery("hits")
     statement = _page_statement(hits, request, with_documents=args.with_documents)
     rows = await ctx.rows(statement)
-    counted = select(hits.c.ref)
+    counted = counted_rows(select(hits.c.ref))
     result = page_result(rows, SEARCH_ORDER, request)
     return SearchPage(result, lambda: count_rows(ctx, counted), terms)
 
