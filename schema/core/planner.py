@@ -10,7 +10,8 @@ prefetch relations declared beside the type), whether a field can be read direct
 - a resolver that takes only the parent is called with it, and one that also takes
   `info` with an `info` that holds the context alone (a resolver reading anything else
   of it fails, and the field runs generic);
-- a relation declared in `prefetch.relations` is the value its parent's page prefetched.
+- a relation declared in `prefetch.relations` is the value its parent's page prefetched;
+- `__typename` is the name of the parent's type.
 
 Every other field (arguments, `info`, async resolvers, abstract types, introspection) and
 every field whose direct read goes wrong runs through graphql-core unchanged, so errors,
@@ -70,6 +71,7 @@ class FieldPlan:
 
 # Per schema field (its GraphQLField object, which lives as long as the schema).
 _FIELD_PLANS: dict[int, tuple[GraphQLField, FieldPlan | None]] = {}
+_TYPE_NAMES: dict[str, FieldPlan] = {}
 
 
 def _relation_getter(name: str) -> Getter:
@@ -111,8 +113,18 @@ def _plan_field(parent_type: GraphQLObjectType, name: str, field: GraphQLField) 
     return None if getter is None else FieldPlan(getter, field.type)
 
 
+def _type_name_plan(parent_type: GraphQLObjectType, field: GraphQLField) -> FieldPlan:
+    found = _TYPE_NAMES.get(parent_type.name)
+    if found is None:
+        name = parent_type.name
+        found = _TYPE_NAMES[name] = FieldPlan(lambda _parent, _info: name, field.type)
+    return found
+
+
 def field_plan(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> FieldPlan | None:
     """The plan of one schema field, made the first time any operation selects it."""
+    if name == "__typename":  # one meta field for every type, its value the type's name
+        return _type_name_plan(parent_type, field)
     found = _FIELD_PLANS.get(id(field))
     if found is None or found[0] is not field:
         found = _FIELD_PLANS[id(field)] = (field, _plan_field(parent_type, name, field))
