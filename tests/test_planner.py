@@ -65,7 +65,7 @@ async def test_planned_answers_equal_the_generic_execution(
     assert await _answer(app_client, planner=True) == await _answer(app_client, planner=False)
 
 
-async def test_plain_fields_of_a_list_are_not_resolved_by_graphql_core(
+async def test_fields_of_a_list_are_not_resolved_by_graphql_core(
     app_client: AppClient, engine: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _home_content(Factory(engine))
@@ -74,6 +74,31 @@ async def test_plain_fields_of_a_list_are_not_resolved_by_graphql_core(
     with fields_resolved_generically(monkeypatch) as planned:
         await _answer(app_client, planner=True)
     # Generic: every field of every post, author, tag and image (well over a hundred).
-    # Planned: the root field alone; the connection and everything below it read directly.
+    # Planned: none, the root field and the relations included.
     assert len(generic) > 100
-    assert planned == ["Query"]
+    assert planned == []
+
+
+AUTHORS = """
+query Authors($first: Int!) {
+  authors(first: 2) {
+    nodes { name postCount posts(first: $first) { nodes { title tags { name } } } }
+  }
+}
+"""
+
+
+async def test_nested_connections_with_arguments_answer_as_generic_execution(
+    app_client: AppClient, engine: Any
+) -> None:
+    await _home_content(Factory(engine))
+    answers = {}
+    for planner in (True, False):
+        for first in (2, 101):  # 101: a BAD_USER_INPUT error on every author
+            response = await app_client(planner=planner).post(
+                "/graphql", json={"query": AUTHORS, "variables": {"first": first}}
+            )
+            answers[planner, first] = response.content
+    assert answers[True, 2] == answers[False, 2]
+    assert answers[True, 101] == answers[False, 101]
+    assert b"BAD_USER_INPUT" in answers[True, 101]

@@ -1,146 +1,67 @@
-"""Planned execution: each field a document selects is planned once, and plain fields run lean.
+"""Planned execution: each field a document selects is planned once, and fields run lean.
 
-graphql-core resolves every field the same way: a resolve-info object, the resolver's
-wrapper (argument conversion, extension chain), an awaitable check and the completion
-dispatch, about 15 µs a field, which is most of a list query's time. The planner asks,
-once per schema field and from the schema's own descriptions (the Strawberry field, the
-prefetch relations declared beside the type), whether a field can be read directly:
+graphql-core resolves every field the same way: a resolve-info object, Strawberry's
+resolver wrapper (argument conversion, extension chain), an awaitable check and the
+completion dispatch, about 15 µs a field, which is most of a list query's time. Here
+each field is planned once from the schema's own descriptions (`field_plans.py`): read
+directly, or called with arguments converted once per operation and one `info` for all
+of its parents. The groups of fields an operation selects on a type are planned once per
+operation and reused for every object of a list.
 
-- a field without a resolver is an attribute of the row the parent was built from;
-- a resolver that takes only the parent is called with it, and one that also takes
-  `info` with an `info` that holds the context alone (a resolver reading anything else
-  of it fails, and the field runs generic);
-- a relation declared in `prefetch.relations` is the value its parent's page prefetched;
-- `__typename` is the name of the parent's type.
-
-Every other field (arguments, `info`, async resolvers, abstract types, introspection) and
-every field whose direct read goes wrong runs through graphql-core unchanged, so errors,
-null propagation and paths are the generic execution's own. The groups of fields an
-operation selects on each type are planned once per operation, and reused for every
-object of a list.
+Whatever is not planned (abstract types, introspection, a field with Strawberry field
+extensions) runs through graphql-core unchanged, and so does a planned direct read that
+goes wrong: errors, null propagation and paths are the generic execution's own.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
     GraphQLError,
-    GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfo,
     Undefined,
     is_leaf_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+from graphql.execution.executor import to_nodes
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.types.field import StrawberryField
+from strawberry.schema.schema_converter import get_arguments
 
-from masthead.schema.core.prefetch import MISSING, RELATIONS, prefetched_value
+from masthead.schema.core.field_plans import (
+    CallPlan,
+    ContextOnly,
+    FieldPlan,
+    NotPlanned,
+    Plan,
+    field_plan,
+)
 
-Getter = Callable[[Any, "ContextOnly"], Any]
-
-
-class ContextOnly:
-    """The `info` a planned resolver is given: the operation's context, nothing else."""
-
-    __slots__ = ("context",)
-
-    def __init__(self, context: Any) -> None:
-        self.context = context
-
-
-class NotPlanned(Exception):
-    """A direct read could not give the generic execution's answer: run the field generic."""
-
-
-@dataclass(frozen=True)
-class FieldPlan:
-    """How one schema field is read without graphql-core: a getter and the type to complete."""
-
-    getter: Getter
-    return_type: GraphQLOutputType
-
-
-# Per schema field (its GraphQLField object, which lives as long as the schema).
-_FIELD_PLANS: dict[int, tuple[GraphQLField, FieldPlan | None]] = {}
-_TYPE_NAMES: dict[str, FieldPlan] = {}
-
-
-def _relation_getter(name: str) -> Getter:
-    def read(parent: Any, _info: ContextOnly) -> Any:
-        value = prefetched_value(parent, name)
-        if value is MISSING:
-            raise NotPlanned
-        return value
-
-    return read
-
-
-def _resolver_getter(field: StrawberryField) -> Getter | None:
-    resolver = field.base_resolver
-    if resolver is None:
-        python_name = field.python_name
-        return lambda parent, _info: getattr(parent, python_name)
-    function = resolver.wrapped_func
-    if not inspect.isfunction(function) or resolver.is_async:
-        return None
-    parameters = list(inspect.signature(function).parameters)
-    if parameters == ["self"]:
-        return lambda parent, _info: function(parent)
-    return cast("Getter", function) if parameters == ["self", "info"] else None
-
-
-def _plan_field(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> FieldPlan | None:
-    if field.args:
-        return None
-    definition = field.extensions.get("strawberry-definition")
-    owner = parent_type.extensions.get("strawberry-definition")
-    if not isinstance(definition, StrawberryField) or owner is None:
-        return None
-    if definition.extensions:
-        return None
-    if name in RELATIONS.get(owner.origin, {}):
-        return FieldPlan(_relation_getter(name), field.type)
-    getter = _resolver_getter(definition)
-    return None if getter is None else FieldPlan(getter, field.type)
-
-
-def _type_name_plan(parent_type: GraphQLObjectType, field: GraphQLField) -> FieldPlan:
-    found = _TYPE_NAMES.get(parent_type.name)
-    if found is None:
-        name = parent_type.name
-        found = _TYPE_NAMES[name] = FieldPlan(lambda _parent, _info: name, field.type)
-    return found
-
-
-def field_plan(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> FieldPlan | None:
-    """The plan of one schema field, made the first time any operation selects it."""
-    if name == "__typename":  # one meta field for every type, its value the type's name
-        return _type_name_plan(parent_type, field)
-    found = _FIELD_PLANS.get(id(field))
-    if found is None or found[0] is not field:
-        found = _FIELD_PLANS[id(field)] = (field, _plan_field(parent_type, name, field))
-    return found[1]
-
-
-Planned = list[tuple[str, FieldDetailsList, FieldPlan | None]]
+Planned = list[tuple[str, FieldDetailsList, Plan | None]]
+# A call bound for one operation: positional and keyword arguments, and the info given.
+Bound = tuple[list[Any], dict[str, Any], GraphQLResolveInfo[Any]]
 
 
 class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, reading planned fields directly."""
+    """graphql-core's executor, running planned fields without its per-field work."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[int, tuple[GroupedFieldSet, Planned]] = {}
+        self._calls: dict[int, tuple[FieldDetailsList, Bound]] = {}
         self._info = ContextOnly(self.context_value)
+        # A schema extension with a `resolve` hook wraps every field: nothing is planned.
+        manager = self.middleware_manager
+        self._planning = manager is None or not manager.middlewares
 
     def _planned(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Planned:
         found = self._plans.get(id(fields))
@@ -151,7 +72,7 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             name = details[0].node.name.value
             definition = self.schema.get_field(parent_type, name)
             plan = None
-            if definition is not None and not details[0].node.arguments:
+            if self._planning and definition is not None:
                 plan = field_plan(parent_type, name, definition)
             planned.append((response_name, details, plan))
         self._plans[id(fields)] = (fields, planned)
@@ -165,14 +86,16 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
-        """Planned fields read directly; the others (and any that fail) through graphql-core."""
+        """Planned fields run lean; the others (and reads that fail) through graphql-core."""
         results: dict[str, Any] = {}
         pending: list[str] = []
         for response_name, details, plan in self._planned(parent_type, grouped_field_set):
             field_path = Path(path, response_name, parent_type.name)
             result: Any = Undefined
-            if plan is not None:
+            if isinstance(plan, FieldPlan):
                 result = self._read(plan, details, field_path, source_value)
+            elif isinstance(plan, CallPlan):
+                result = self._call(plan, parent_type, details, field_path, source_value)
             if result is Undefined:
                 result = self.execute_field(
                     parent_type, source_value, details, field_path, position_context
@@ -210,6 +133,84 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         if started:
             self.settle_in_background(started)
         return Undefined
+
+    def _bound(
+        self, plan: CallPlan, parent_type: GraphQLObjectType, details: FieldDetailsList, path: Path
+    ) -> Bound:
+        """The call's arguments, converted once per operation (Strawberry's conversion)."""
+        found = self._calls.get(id(details))
+        if found is not None and found[0] is details:
+            return found[1]
+        raw = self.build_resolve_info(plan.definition, to_nodes(details), parent_type, path)
+        strawberry = self.schema._strawberry_schema  # type: ignore[attr-defined]  # noqa: SLF001
+        info = strawberry.config.info_class(_raw_info=raw, _field=plan.field)
+        first = details[0]
+        values = get_argument_values(
+            plan.definition, first.node, self.variable_values,
+            first.fragment_variable_values, self.hide_suggestions,
+        )  # fmt: skip
+        positional, keywords = get_arguments(
+            field=plan.field, source=None, info=info, kwargs=values,
+            config=strawberry.config, scalar_registry=strawberry.schema_converter.scalar_registry,
+        )  # fmt: skip
+        bound = (positional, keywords, raw)
+        self._calls[id(details)] = (details, bound)
+        return bound
+
+    def _call(
+        self,
+        plan: CallPlan,
+        parent_type: GraphQLObjectType,
+        details: FieldDetailsList,
+        path: Path,
+        source: Any,
+    ) -> Any:
+        """The resolver's completed value (or its awaitable), Undefined to run it generic."""
+        try:
+            positional, keywords, info = self._bound(plan, parent_type, details, path)
+            resolver = plan.field.base_resolver
+            assert resolver is not None  # noqa: S101 (a call plan has one)
+            if resolver.self_parameter is not None:
+                positional = [source]
+            result = cast("Callable[..., Any]", resolver.wrapped_func)(*positional, **keywords)
+        except Exception:  # noqa: BLE001 (the generic execution reports it, with its path)
+            return Undefined
+        if inspect.isawaitable(result):
+            return self._completed(result, plan, details, path, info)
+        return self._finish(result, plan, details, path, info)
+
+    async def _completed(
+        self,
+        result: Awaitable[Any],
+        plan: CallPlan,
+        details: FieldDetailsList,
+        path: Path,
+        info: GraphQLResolveInfo[Any],
+    ) -> Any:
+        """graphql-core's completion of an awaited value (errors located and reported)."""
+        try:
+            completed = self._finish(
+                await self.with_abort_signal(result), plan, details, path, info
+            )
+            if self.is_awaitable(completed):
+                completed = await completed
+        except Exception as raw_error:  # noqa: BLE001 (reported as graphql-core reports it)
+            self.handle_field_error(raw_error, plan.definition.type, details, path)
+            return None
+        return completed
+
+    def _finish(
+        self, value: Any, plan: CallPlan, details: FieldDetailsList, path: Path, info: Any
+    ) -> Any:
+        """A resolved value completed lean, or by graphql-core where that cannot be done."""
+        return_type = plan.definition.type
+        started: list[Awaitable[Any]] = []
+        try:
+            return self._complete(return_type, details, path, value, started)
+        except NotPlanned:
+            if started:
+                self.settle_in_background(started)
+        return self.complete_value(return_type, details, info, path, value, None)
 
     def _complete(
         self,

@@ -1,0 +1,129 @@
+"""How the planner reads each schema field, decided once per field from its descriptions.
+
+- A field without a resolver is an attribute of the row its parent was built from.
+- A resolver that takes only the parent is called with it, and one that also takes
+  `info` with an `info` that holds the context alone (a resolver reading anything else
+  of it fails, and the field runs generic).
+- A relation declared in `prefetch.relations` is the value its parent's page prefetched.
+- `__typename` is the name of the parent's type.
+- Any other resolver (arguments, a full `info`, async) is a call: its arguments are
+  converted once per operation, Strawberry's way, and it is called for each parent.
+
+Fields with Strawberry field extensions, and fields of types Strawberry did not make
+(introspection), are not planned.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
+from strawberry.types.field import StrawberryField
+
+from masthead.schema.core.prefetch import MISSING, RELATIONS, prefetched_value
+
+Getter = Callable[[Any, "ContextOnly"], Any]
+
+
+class ContextOnly:
+    """The `info` a planned direct read is given: the operation's context, nothing else."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+
+class NotPlanned(Exception):
+    """A direct read could not give the generic execution's answer: run the field generic."""
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """A direct read: a getter and the type its value completes as."""
+
+    getter: Getter
+    return_type: GraphQLOutputType
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """A resolver called for each parent, with arguments converted once per operation."""
+
+    field: StrawberryField
+    definition: GraphQLField
+
+
+Plan = FieldPlan | CallPlan
+
+# Per schema field (its GraphQLField object, which lives as long as the schema).
+_FIELD_PLANS: dict[int, tuple[GraphQLField, Plan | None]] = {}
+_TYPE_NAMES: dict[str, FieldPlan] = {}
+
+
+def _relation_getter(name: str) -> Getter:
+    def read(parent: Any, _info: ContextOnly) -> Any:
+        value = prefetched_value(parent, name)
+        if value is MISSING:
+            raise NotPlanned
+        return value
+
+    return read
+
+
+def _resolver_getter(field: StrawberryField) -> Getter | None:
+    resolver = field.base_resolver
+    if resolver is None:
+        python_name = field.python_name
+        return lambda parent, _info: getattr(parent, python_name)
+    function = resolver.wrapped_func
+    if not inspect.isfunction(function) or resolver.is_async:
+        return None
+    parameters = list(inspect.signature(function).parameters)
+    if parameters == ["self"]:
+        return lambda parent, _info: function(parent)
+    return cast("Getter", function) if parameters == ["self", "info"] else None
+
+
+def _callable(field: StrawberryField) -> bool:
+    """A plain function or coroutine function of the parent (as `self`), `info` and arguments."""
+    resolver = field.base_resolver
+    if resolver is None or not inspect.isfunction(resolver.wrapped_func):
+        return False
+    if inspect.isasyncgenfunction(resolver.wrapped_func):
+        return False
+    return resolver.parent_parameter is None and resolver.root_parameter is None
+
+
+def _plan_field(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> Plan | None:
+    definition = field.extensions.get("strawberry-definition")
+    owner = parent_type.extensions.get("strawberry-definition")
+    if not isinstance(definition, StrawberryField) or owner is None or definition.extensions:
+        return None
+    if not field.args and name in RELATIONS.get(owner.origin, {}):
+        return FieldPlan(_relation_getter(name), field.type)
+    getter = None if field.args else _resolver_getter(definition)
+    if getter is not None:
+        return FieldPlan(getter, field.type)
+    return CallPlan(definition, field) if _callable(definition) else None
+
+
+def _type_name_plan(parent_type: GraphQLObjectType, field: GraphQLField) -> FieldPlan:
+    found = _TYPE_NAMES.get(parent_type.name)
+    if found is None:
+        name = parent_type.name
+        found = _TYPE_NAMES[name] = FieldPlan(lambda _parent, _info: name, field.type)
+    return found
+
+
+def field_plan(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> Plan | None:
+    """The plan of one schema field, made the first time any operation selects it."""
+    if name == "__typename":  # one meta field for every type, its value the type's name
+        return _type_name_plan(parent_type, field)
+    found = _FIELD_PLANS.get(id(field))
+    if found is None or found[0] is not field:
+        found = _FIELD_PLANS[id(field)] = (field, _plan_field(parent_type, name, field))
+    return found[1]
