@@ -27,7 +27,7 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.resolvers.core.freshness import content_generation
-from masthead.resolvers.core.writes import after_commit
+from masthead.resolvers.core.writes import after_commit, before_answer
 
 # How long a PostgreSQL generation is trusted on the bus's word alone.
 RECHECK_S = 1.0
@@ -41,6 +41,9 @@ class WakeBus(Protocol):
 
     def on_wake(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call `callback` whenever a process announces a commit; returns its undo."""
+
+    async def carried(self) -> None:
+        """Return once the other processes have heard of the last commit (bounded)."""
 
 
 class DataVersion:
@@ -123,9 +126,15 @@ class ContentGeneration:
         self.notices += 1
 
     def listen(self, bus: WakeBus) -> None:
-        """Trust the bus's notices of other processes' commits (PostgreSQL) while connected."""
+        """Trust the bus's notices of other processes' commits (PostgreSQL) while connected.
+
+        A write is answered once its own notice came back on the bus: the other
+        processes heard of it by then, so the writer's next read is fresh anywhere.
+        """
         self.bus = bus
         self._undo.append(bus.on_wake(self._noticed))
+        if self.watch is None and self.engine.dialect.name != "sqlite":
+            self._undo.append(before_answer(self.engine, bus.carried))
 
     def close(self) -> None:
         """Stop listening and close the SQLite watch."""

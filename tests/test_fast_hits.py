@@ -19,9 +19,11 @@ from masthead.edge.http_caching import etag_of
 from masthead.events.bus import Bus
 from masthead.server import create_app
 from masthead.settings import Settings
+from tests.conftest import TokenMaker
 from tests.content_tables import small_document
 from tests.factories import Factory
 from tests.processes import MASTHEAD
+from tests.writing import UPDATE_POST
 
 LIST = "{ posts(first: 5) { totalCount nodes { title slug } } }"
 ORIGIN = "https://site.example"
@@ -154,3 +156,19 @@ async def test_an_import_by_another_process_is_seen_by_the_next_request(
 
     assert before[0] == before[1]
     assert after["data"]["posts"]["totalCount"] > before[0]["data"]["posts"]["totalCount"]
+
+
+async def test_a_write_through_the_api_is_read_at_once(
+    cached_app: MakeClient, token: TokenMaker
+) -> None:
+    client = cached_app()
+    query = {"query": "{ posts(first: 1) { nodes { id title } } }"}
+    before = [(await client.post("/graphql", json=query)).json() for _ in "ab"]
+    post = before[0]["data"]["posts"]["nodes"][0]["id"]
+    change = {"query": UPDATE_POST, "variables": {"id": post, "input": {"title": "After"}}}
+    await client.post("/graphql", json=change, headers=await token("editor"))
+
+    after = (await client.post("/graphql", json=query)).json()
+
+    assert before[1] == before[0]
+    assert after["data"]["posts"]["nodes"][0]["title"] == "After"
