@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import StatementTally
 from masthead.edge.content_generation import RECHECK_S, ContentGeneration
 from masthead.events.bus import Bus, PostgresBus
+from masthead.interchange import import_document
 from tests import backends
+from tests.content_tables import small_document
 from tests.factories import Factory
+from tests.ws_client import WAIT_S, until
 
 only_sqlite = pytest.mark.skipif(backends.BACKEND != "sqlite", reason="SQLite's change counter")
 only_postgresql = pytest.mark.skipif(
@@ -87,3 +92,26 @@ async def test_another_process_notice_moves_the_generation(engine: AsyncEngine) 
 
     assert generation.known() is None
     generation.close()
+
+
+@only_postgresql
+async def test_an_import_is_heard_on_the_postgresql_bus(engine: AsyncEngine) -> None:
+    bus = PostgresBus(engine)
+    heard = asyncio.Event()
+    bus.on_wake(heard.set)
+    generation = ContentGeneration(engine)
+    generation.listen(bus)
+    listening = asyncio.get_running_loop().create_task(bus.run())
+    await until(lambda: bus.connected, "the bus to listen")
+    before = await generation.current()
+    heard.clear()
+
+    await import_document(engine, small_document())  # announces nothing in-process
+    await asyncio.wait_for(heard.wait(), WAIT_S)
+
+    assert generation.known() is None
+    assert await generation.current() != before
+    listening.cancel()
+    await asyncio.gather(listening, return_exceptions=True)
+    generation.close()
+    await bus.close()
