@@ -29,7 +29,7 @@ LIST = "{ posts(first: 5) { totalCount nodes { title slug } } }"
 ORIGIN = "https://site.example"
 ASKED = {"Origin": ORIGIN, "X-Request-Id": "same-id-for-both"}
 JSON_BODY = {"Content-Type": "application/json"}
-MakeClient = Callable[[], httpx.AsyncClient]
+MakeClient = Callable[..., httpx.AsyncClient]
 
 
 @pytest.fixture
@@ -43,8 +43,8 @@ async def cached_app(settings: Settings, engine: AsyncEngine) -> Any:
     changed = {"response_cache_entries": 100, "cors_origins": (ORIGIN,), "rate_limit_points": 0}
     clients: list[httpx.AsyncClient] = []
 
-    def make() -> httpx.AsyncClient:
-        app = create_app(settings.model_copy(update=changed), engine=engine)
+    def make(**more: object) -> httpx.AsyncClient:
+        app = create_app(settings.model_copy(update=changed | more), engine=engine)
         app.state.graphql_view.generation.listen(Bus())
         clients.append(httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                          base_url="http://testserver"))  # fmt: skip
@@ -79,6 +79,21 @@ async def test_a_get_hit_is_the_full_stacks_answer_byte_for_byte(
     _same(missed, hit)
     assert "access-control-allow-origin" in hit.headers
     assert _lines(caplog)[-1]["cache"] == "hit"
+
+
+async def test_a_hit_without_cors_nor_surrogate_keys_is_the_full_stacks_answer(
+    cached_app: MakeClient,
+) -> None:
+    client = cached_app(cors_origins=(), surrogate_key_bytes=0)
+    asked = {"Accept": "application/graphql-response+json", "X-Request-Id": "same"}
+    missed = await client.get("/graphql", params={"query": LIST}, headers=asked)
+    before = StatementTally.total
+
+    hit = await client.get("/graphql", params={"query": LIST}, headers=asked)
+
+    assert StatementTally.total == before
+    _same(missed, hit)
+    assert "surrogate-key" not in hit.headers
 
 
 async def test_a_post_hit_is_the_full_stacks_answer_byte_for_byte(
