@@ -114,7 +114,8 @@ class ContentGeneration:
         self.monotonic = monotonic
         self.commits = 0  # this process's committed writes
         self.notices = 0  # the bus's wake-ups: other processes' commits
-        self.watch = DataVersion.of(engine)
+        self.sqlite = engine.dialect.name == "sqlite"
+        self._watch: DataVersion | None = None  # opened at the first request that asks
         self.bus: WakeBus | None = None
         self._known: tuple[Signal, int, float] | None = None
         self._undo = [after_commit(engine, self._committed)]
@@ -133,7 +134,7 @@ class ContentGeneration:
         """
         self.bus = bus
         self._undo.append(bus.on_wake(self._noticed))
-        if self.watch is None and self.engine.dialect.name != "sqlite":
+        if not self.sqlite:
             self._undo.append(before_answer(self.engine, bus.carried))
 
     def close(self) -> None:
@@ -142,15 +143,18 @@ class ContentGeneration:
             with contextlib.suppress(ValueError):
                 undo()
         self._undo.clear()
-        if self.watch is not None:
-            self.watch.close()
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
     def signal(self) -> Signal | None:
         """What moves when content may have changed; None when nothing vouches for it."""
-        if self.watch is not None:
-            version = self.watch.read()
+        if self.sqlite:
+            if self._watch is None:
+                self._watch = DataVersion.of(self.engine)
+            version = None if self._watch is None else self._watch.read()
             return None if version is None else (self.commits, version)
-        if self.engine.dialect.name == "sqlite" or self.bus is None or not self.bus.connected:
+        if self.bus is None or not self.bus.connected:
             return None
         return (self.commits, self.notices)
 
@@ -161,7 +165,7 @@ class ContentGeneration:
         seen, generation, at = self._known
         if self.signal() != seen:
             return None
-        if self.watch is None and self.monotonic() - at > self.recheck_s:
+        if not self.sqlite and self.monotonic() - at > self.recheck_s:
             return None
         return generation
 
