@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from masthead.database import StatementTally
+from masthead.database import StatementTally, create_engine
 from masthead.edge.content_generation import RECHECK_S, ContentGeneration
 from masthead.events.bus import Bus, PostgresBus
 from masthead.interchange import import_document
+from masthead.resolvers.core.ids import encode_id
+from masthead.server import create_app
+from masthead.settings import Settings
 from tests import backends
+from tests.conftest import TokenMaker
 from tests.content_tables import small_document
 from tests.factories import Factory
+from tests.live_server import live_app
+from tests.writing import UPDATE_POST
 from tests.ws_client import WAIT_S, until
 
+TITLE = "query ($id: ID!) { post(id: $id) { title } }"
 only_sqlite = pytest.mark.skipif(backends.BACKEND != "sqlite", reason="SQLite's change counter")
 only_postgresql = pytest.mark.skipif(
     backends.BACKEND != "postgresql", reason="the PostgreSQL bus: the postgresql pass"
@@ -115,3 +124,29 @@ async def test_an_import_is_heard_on_the_postgresql_bus(engine: AsyncEngine) -> 
     await asyncio.gather(listening, return_exceptions=True)
     generation.close()
     await bus.close()
+
+
+@only_postgresql
+async def test_a_write_answered_by_one_server_is_read_fresh_from_the_others_cache(
+    settings: Settings, engine: AsyncEngine, token: TokenMaker
+) -> None:
+    post = encode_id("Post", (await Factory(engine).post(title="Before"))["id"])
+    editor = await token("editor")
+    other_engine = create_engine(settings)
+    apps = [create_app(settings.model_copy(update={"response_cache_entries": 100}), engine=e)
+            for e in (engine, other_engine)]  # fmt: skip
+    async with live_app(apps[0]) as first, live_app(apps[1]) as second:
+        await until(lambda: all(app.state.fan_out.bus.connected for app in apps), "the buses")
+        async with httpx.AsyncClient() as client:
+            read = {"query": TITLE, "variables": {"id": post}}
+            before = [await _title(client, second, read) for _ in "ab"]
+            change = {"query": UPDATE_POST, "variables": {"id": post, "input": {"title": "After"}}}
+            await client.post(f"http://{first}/graphql", json=change, headers=editor)
+            after = await _title(client, second, read)
+    await other_engine.dispose()
+    assert (before, after) == (["Before", "Before"], "After")
+
+
+async def _title(client: httpx.AsyncClient, address: str, read: Mapping[str, object]) -> str:
+    answer = (await client.post(f"http://{address}/graphql", json=read)).json()
+    return str(answer["data"]["post"]["title"])
