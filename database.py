@@ -15,6 +15,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from masthead.settings import Settings, async_database_url, get_settings
+from masthead.sqlite_driver import one_trip_module
 
 SQL_STATEMENTS = Counter(
     "masthead_sql_statements", "SQL statements sent to the database", ["backend"]
@@ -186,7 +187,9 @@ def create_engine(
     settings = settings or get_settings()
     url = async_database_url(url) if url else settings.database_url
     if is_sqlite(url):
-        engine = create_async_engine(url, pool_size=settings.pool_size, max_overflow=10)
+        engine = create_async_engine(
+            url, pool_size=settings.pool_size, max_overflow=10, module=one_trip_module()
+        )
         _configure_sqlite(engine, settings)
         _watch_sqlite_file(engine, must_exist=must_exist)
         backend = "sqlite"

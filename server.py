@@ -36,6 +36,7 @@ from masthead.events.worker import EventWorker
 from masthead.graphiql.page import graphiql_routes
 from masthead.models import utcnow
 from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize
+from masthead.resolvers.core.statements import statement_cache_size
 from masthead.schema.core.documents import DocumentCache
 from masthead.schema.core.entry_documents import EntryDocuments
 from masthead.schema.root import build_schema
@@ -58,6 +59,7 @@ def create_app(
         introspection=_switched_on(settings.introspection, settings),
         field_suggestions=_switched_on(settings.field_suggestions, settings),
         document_cache_bytes=settings.document_cache_bytes,
+        planner=settings.planner,
     )
     generation = ContentGeneration(engine)
     view = GraphQLView(
@@ -126,7 +128,7 @@ def _cache_sizes(view: GraphQLView) -> list[CacheSize]:
     documents = getattr(view.schema, "documents", None)
     if isinstance(documents, DocumentCache):
         caches.append(documents.known)
-    sizes = [cache.size() for cache in caches]
+    sizes = [cache.size() for cache in caches] + [statement_cache_size()]
     return sizes if view.cache is None else [view.cache.size(), *sizes]
 
 

@@ -42,4 +42,6 @@ class Page(Timestamped, Versioned, Localized, WithSeo, WithMarkdownBody, Base):
     __table_args__ = (
         UniqueConstraint("path", "locale"),
         Index("ix_pages_listing", "locale", "published_at", "status", "id"),
+        # The go-live checks: the scheduled rows alone, by time (migration 0006).
+        Index("ix_pages_scheduled", "status", "published_at"),
     )

@@ -93,6 +93,8 @@ class Post(Timestamped, Versioned, Localized, WithSeo, WithMarkdownBody, Base):
         UniqueConstraint("slug", "locale"),
         # Listings scan these in date order and read the visibility columns from the index.
         Index("ix_posts_listing", "locale", "published_at", "status", "id"),
+        # The go-live checks: the scheduled rows alone, by time (migration 0006).
+        Index("ix_posts_scheduled", "status", "published_at"),
         Index("ix_posts_author_listing", "author_id", "locale", "published_at", "status", "id"),
         Index("ix_posts_updated_at", "updated_at", "id"),
         Index("ix_posts_title", "title", "id"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
@@ -14,6 +13,7 @@ from masthead.resolvers.core.ids import decode_id
 from masthead.resolvers.core.listing import Listing, unlocalized
 from masthead.resolvers.core.loaders import rows_by_key
 from masthead.resolvers.core.pagination import SortKey, parse_datetime
+from masthead.resolvers.core.statements import SqlTime
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec
 
 assets = Asset.__table__
@@ -30,7 +30,7 @@ ASSET_COLUMNS = (
 )
 
 
-def asset_visibility(_viewer: Viewer, _now: datetime) -> ColumnElement[bool]:
+def asset_visibility(_viewer: Viewer, _now: SqlTime) -> ColumnElement[bool]:
     """THE rule for assets: every asset is public (its file is served to anyone with the URL)."""
     return true()
 

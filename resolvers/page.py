@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -19,6 +18,7 @@ from masthead.resolvers.core.listing import Listing
 from masthead.resolvers.core.loaders import row_lists_by_key, rows_by_key
 from masthead.resolvers.core.locale import best_translation, locale_chain
 from masthead.resolvers.core.pagination import SortKey, parse_datetime
+from masthead.resolvers.core.statements import NOW, SqlTime
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec, ToOne
 
 pages = Page.__table__
@@ -35,9 +35,7 @@ PAGE_COLUMNS = (
 )  # fmt: skip
 
 
-def page_visibility(
-    viewer: Viewer, now: datetime, table: FromClause = pages
-) -> ColumnElement[bool]:
+def page_visibility(viewer: Viewer, now: SqlTime, table: FromClause = pages) -> ColumnElement[bool]:
     """THE rule for pages: the public sees PUBLISHED, and SCHEDULED once `publishedAt <= now`."""
     if viewer.sees_drafts:
         return true()
@@ -49,7 +47,7 @@ def page_scope(ctx: ReadContext, locale: str | None) -> Sequence[ColumnElement[b
     chain = locale_chain(locale, ctx.default_locale)
 
     def visible(table: FromClause) -> ColumnElement[bool]:
-        return page_visibility(ctx.viewer, ctx.now, table)
+        return page_visibility(ctx.viewer, NOW, table)
 
     return (visible(pages), best_translation(pages, chain, visible))
 
@@ -95,7 +93,7 @@ PAGE_LISTING = Listing(
 
 
 def _visible_pages(ctx: ReadContext) -> Callable[[], Select[Any]]:
-    return lambda: select(*PAGE_COLUMNS).where(page_visibility(ctx.viewer, ctx.now))
+    return lambda: select(*PAGE_COLUMNS).where(page_visibility(ctx.viewer, NOW))
 
 
 def _localized_pages(ctx: ReadContext, locale: str | None) -> Callable[[], Select[Any]]:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, func, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    bindparam,
+    func,
+    select,
+    true,
+)
 from strawberry.dataloader import DataLoader
 
 from masthead.models import Post, PostCoAuthor, PostTag
@@ -24,14 +33,17 @@ from masthead.resolvers.core.pagination import (
     PageRequest,
     SortKey,
     grouped_page_statement,
+    parent_parameters,
     parse_datetime,
 )
+from masthead.resolvers.core.statements import KEYS, NOW, SqlTime, shared_statement
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec, ToMany, ToOne
 from masthead.resolvers.tag import TAG_FILTERS, tags
 
 posts = Post.__table__
 post_tags = PostTag.__table__
 post_co_authors = PostCoAuthor.__table__
+SLUG: BindParameter[str] = bindparam("slug")
 
 POST_COLUMNS = (
     posts.c.id.label("pk"),
@@ -49,9 +61,7 @@ POST_COLUMNS = (
 )  # fmt: skip
 
 
-def post_visibility(
-    viewer: Viewer, now: datetime, table: FromClause = posts
-) -> ColumnElement[bool]:
+def post_visibility(viewer: Viewer, now: SqlTime, table: FromClause = posts) -> ColumnElement[bool]:
     """THE rule for posts: the public sees PUBLISHED, and SCHEDULED once `publishedAt <= now`.
 
     Writes keep `publishedAt` of a PUBLISHED post in the past, so both statuses share one
@@ -67,7 +77,7 @@ def post_scope(ctx: ReadContext, locale: str | None) -> Sequence[ColumnElement[b
     chain = locale_chain(locale, ctx.default_locale)
 
     def visible(table: FromClause) -> ColumnElement[bool]:
-        return post_visibility(ctx.viewer, ctx.now, table)
+        return post_visibility(ctx.viewer, NOW, table)
 
     return (visible(posts), best_translation(posts, chain, visible))
 
@@ -130,7 +140,7 @@ POSTS_OF_TAG = Children(
 
 
 def _visible_posts(ctx: ReadContext) -> Callable[[], Select[Any]]:
-    return lambda: select(*POST_COLUMNS).where(post_visibility(ctx.viewer, ctx.now))
+    return lambda: select(*POST_COLUMNS).where(post_visibility(ctx.viewer, NOW))
 
 
 def _localized_posts(ctx: ReadContext, locale: str | None) -> Callable[[], Select[Any]]:
@@ -156,14 +166,18 @@ async def post_in_locale(ctx: ReadContext, group: str, locale: str | None) -> An
 
 async def post_by_slug(ctx: ReadContext, slug: str, locale: str | None) -> Any | None:
     """The post whose slug matches in one of the locale chain's locales, best translation."""
-    chain = locale_chain(locale, ctx.default_locale)
-    groups = select(posts.c.translation_group).where(
-        posts.c.slug == slug,
-        posts.c.locale.in_(chain),
-        post_visibility(ctx.viewer, ctx.now),
-    )
-    base = _localized_posts(ctx, locale)()
-    rows = await ctx.rows(base.where(posts.c.translation_group.in_(groups.scalar_subquery())))
+
+    def build() -> Select[Any]:
+        groups = select(posts.c.translation_group).where(
+            posts.c.slug == SLUG,
+            posts.c.locale.in_(locale_chain(locale, ctx.default_locale)),
+            post_visibility(ctx.viewer, NOW),
+        )
+        base = _localized_posts(ctx, locale)()
+        return base.where(posts.c.translation_group.in_(groups.scalar_subquery()))
+
+    statement = shared_statement(("Post.slug", locale, ctx.shape), build)
+    rows = await ctx.rows(statement, parameters={"slug": slug})
     return rows[0] if rows else None
 
 
@@ -195,7 +209,7 @@ async def related_posts(ctx: ReadContext, post: Any, first: int) -> list[Any]:
     return related
 
 
-def _related_statement(ctx: ReadContext, keys: list[int], first: int, locale: str) -> Any:
+def _related_statement(ctx: ReadContext, parents: int, first: int, locale: str) -> Any:
     """Per source post, the visible candidates with the most shared tags, newest first.
 
     Shared tags are counted on the join table alone; the page per source comes from the
@@ -209,7 +223,7 @@ def _related_statement(ctx: ReadContext, keys: list[int], first: int, locale: st
             func.count().label("tag_count"),
         )
         .join(post_tags, post_tags.c.tag_id == source_tags.c.tag_id)
-        .where(source_tags.c.post_id.in_(keys), post_tags.c.post_id != source_tags.c.post_id)
+        .where(source_tags.c.post_id.in_(KEYS), post_tags.c.post_id != source_tags.c.post_id)
         .group_by(source_tags.c.post_id, post_tags.c.post_id)
         .subquery("shared")
     )
@@ -232,12 +246,14 @@ def _related_statement(ctx: ReadContext, keys: list[int], first: int, locale: st
     )
     grouping = Grouping(POST_COLUMNS, posts.c.id, shared.c.source_id)
     request = PageRequest(size=first, after=None, before=None, backwards=False)
-    return grouped_page_statement(candidates, grouping, ordering, request, keys)
+    return grouped_page_statement(candidates, grouping, ordering, request, parents=parents)
 
 
 def _related_loader(ctx: ReadContext, first: int, locale: str) -> DataLoader[int, list[Any]]:
     async def load(keys: list[int]) -> list[list[Any]]:
-        rows = await ctx.rows(_related_statement(ctx, keys, first, locale))
+        key = ("Post.related", first, locale, len(keys) == 1, ctx.shape)
+        statement = shared_statement(key, lambda: _related_statement(ctx, len(keys), first, locale))
+        rows = await ctx.rows(statement, parameters=parent_parameters(keys))
         lists: dict[int, list[Any]] = {pk: [] for pk in keys}
         for row in rows:
             lists[row.group_key].append(row)

@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Float,
+    FromClause,
     Integer,
     Select,
     String,
-    Subquery,
     Table,
     and_,
     case,
@@ -40,7 +41,7 @@ from sqlalchemy import (
 from masthead.resolvers.author import AUTHOR_LISTING, author_by_id
 from masthead.resolvers.core.context import ReadContext
 from masthead.resolvers.core.listing import Listing, ListPage
-from masthead.resolvers.core.loaders import count_rows
+from masthead.resolvers.core.loaders import count_rows, counted_rows
 from masthead.resolvers.core.locale import check_locale
 from masthead.resolvers.core.pagination import (
     Ordering,
@@ -102,6 +103,8 @@ class SearchArgs:
     types: tuple[str, ...] | None = None
     locale: str | None = None
     with_documents: bool = True
+    # Whether `totalCount` is read: the page statement then counts the hits it ranked.
+    with_count: bool = False
 
 
 @dataclass
@@ -181,20 +184,30 @@ def _document(source: SearchSource, ref: ColumnElement[int]) -> ColumnElement[st
     return select(joined).where(entries.c.id == ref).scalar_subquery()
 
 
-def _page_statement(hits: Subquery, request: PageRequest, *, with_documents: bool) -> Select[Any]:
-    """Rank and cut the page on narrow rows; read snippet text for the page's hits only."""
+def _page_statement(
+    hits: FromClause, request: PageRequest, *, with_documents: bool, with_count: bool
+) -> Select[Any]:
+    """Rank and cut the page on narrow rows; read snippet text for the page's hits only.
+
+    With the count, the hits are a common table expression read twice (both databases
+    then find them once): for the page and for how many there are.
+    """
     keys = tuple(SortKey(k.name, hits.c[k.name], parse=k.parse) for k in SEARCH_ORDER.keys)
     narrow = select(hits.c.kind, hits.c.ref, hits.c.score)
     page = page_statement(narrow, Ordering(SEARCH_ORDER.name, keys), request).subquery("page")
     documents = {source.kind: _document(source, page.c.ref) for source in SOURCES}
     document = case(documents, value=page.c.kind) if with_documents else null()
-    return select(page.c.kind, page.c.ref, page.c.score, document.label("document")).order_by(
-        page.c.score, page.c.kind, page.c.ref
-    )
+    total = select(func.count()).select_from(hits).scalar_subquery() if with_count else null()
+    columns = (page.c.kind, page.c.ref, page.c.score, document.label("document"))
+    return select(*columns, total.label("total")).order_by(page.c.score, page.c.kind, page.c.ref)
 
 
 async def _no_hits() -> int:
     return 0
+
+
+async def _known(count: int) -> int:
+    return count
 
 
 async def search(ctx: ReadContext, args: SearchArgs) -> SearchPage:
@@ -207,11 +220,16 @@ async def search(ctx: ReadContext, args: SearchArgs) -> SearchPage:
     if not terms or not sources:
         return SearchPage(page_result([], SEARCH_ORDER, request), _no_hits, terms)
     hits_of: Hits = _sqlite_hits if ctx.engine.dialect.name == "sqlite" else _postgresql_hits
-    hits = hits_of(ctx, terms, sources, args.locale).subquery("hits")
-    statement = _page_statement(hits, request, with_documents=args.with_documents)
+    found = hits_of(ctx, terms, sources, args.locale)
+    hits = found.cte("hits") if args.with_count else found.subquery("hits")
+    statement = _page_statement(
+        hits, request, with_documents=args.with_documents, with_count=args.with_count
+    )
     rows = await ctx.rows(statement)
-    counted = select(hits.c.ref)
     result = page_result(rows, SEARCH_ORDER, request)
+    if args.with_count and rows:
+        return SearchPage(result, partial(_known, rows[0].total), terms)
+    counted = counted_rows(select(hits.c.ref))
     return SearchPage(result, lambda: count_rows(ctx, counted), terms)
 
 

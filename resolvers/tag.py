@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select, true
@@ -14,6 +13,7 @@ from masthead.resolvers.core.ids import decode_id
 from masthead.resolvers.core.listing import Listing, unlocalized
 from masthead.resolvers.core.loaders import row_lists_by_key, rows_by_key
 from masthead.resolvers.core.pagination import SortKey, parse_datetime
+from masthead.resolvers.core.statements import SqlTime
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec
 
 tags = Tag.__table__
@@ -29,7 +29,7 @@ TAG_COLUMNS = (
 )
 
 
-def tag_visibility(_viewer: Viewer, _now: datetime) -> ColumnElement[bool]:
+def tag_visibility(_viewer: Viewer, _now: SqlTime) -> ColumnElement[bool]:
     """THE rule for tags: they carry no status, so all are visible (not so their posts)."""
     return true()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, select, true
@@ -14,6 +13,7 @@ from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.listing import Children, Listing, unlocalized
 from masthead.resolvers.core.loaders import rows_by_key
 from masthead.resolvers.core.pagination import SortKey
+from masthead.resolvers.core.statements import NOW, SqlTime
 from masthead.resolvers.core.where import FilterSpec
 
 webhooks = table_of(Webhook)
@@ -60,7 +60,7 @@ EVENT_COLUMNS = (
 )
 
 
-def webhook_visibility(viewer: Viewer, _now: datetime) -> ColumnElement[bool]:
+def webhook_visibility(viewer: Viewer, _now: SqlTime) -> ColumnElement[bool]:
     """THE rule for webhooks and their deliveries: admins see them all, nobody else any."""
     return true() if viewer.role in ADMINS else false()
 
@@ -91,7 +91,7 @@ DELIVERIES_OF_WEBHOOK = Children("Webhook.deliveries", deliveries.c.webhook_id, 
 
 def webhooks_by_id(ctx: ReadContext) -> DataLoader[int, Any | None]:
     """The operation's loader of webhook rows (without secrets) by primary key."""
-    build = lambda: select(*WEBHOOK_COLUMNS).where(webhook_visibility(ctx.viewer, ctx.now))  # noqa: E731
+    build = lambda: select(*WEBHOOK_COLUMNS).where(webhook_visibility(ctx.viewer, NOW))  # noqa: E731
     return rows_by_key(ctx, "Webhook", build, webhooks.c.id)
 
 
@@ -104,7 +104,7 @@ async def delivery_by_id(ctx: ReadContext, pk: int | None) -> Any | None:
     """A delivery row the viewer may see, by primary key (batched), or None."""
     if pk is None:
         return None
-    build = lambda: select(*DELIVERY_COLUMNS).where(webhook_visibility(ctx.viewer, ctx.now))  # noqa: E731
+    build = lambda: select(*DELIVERY_COLUMNS).where(webhook_visibility(ctx.viewer, NOW))  # noqa: E731
     return await rows_by_key(ctx, "WebhookDelivery", build, deliveries.c.id).load(pk)
 
 
@@ -112,5 +112,5 @@ async def event_by_id(ctx: ReadContext, pk: int | None) -> Any | None:
     """The outbox event a delivery carries (batched), or None for a ping."""
     if pk is None:
         return None
-    build = lambda: select(*EVENT_COLUMNS).where(webhook_visibility(ctx.viewer, ctx.now))  # noqa: E731
+    build = lambda: select(*EVENT_COLUMNS).where(webhook_visibility(ctx.viewer, NOW))  # noqa: E731
     return await rows_by_key(ctx, "WebhookEvent", build, events.c.id).load(pk)

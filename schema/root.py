@@ -32,6 +32,7 @@ from masthead.schema.core.exposure import ExposureSchema, validation
 from masthead.schema.core.extensions import OperationLifecycle
 from masthead.schema.core.limits import CostLimit, RequestTimeout
 from masthead.schema.core.node import Node
+from masthead.schema.core.planner import PlannedExecution
 from masthead.schema.page.mutations import PageMutations
 from masthead.schema.page.queries import PageQueries
 from masthead.schema.page.types import Page
@@ -142,10 +143,12 @@ def build_schema(
     introspection: bool = True,
     field_suggestions: bool = True,
     document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
+    planner: bool = True,
 ) -> MastheadSchema:
     """The executable schema; production turns introspection and "Did you mean" off.
 
-    It keeps the documents it parsed up to `document_cache_bytes`.
+    It keeps the documents it parsed up to `document_cache_bytes`; with `planner`, plain
+    fields are read without graphql-core's per-field work (`schema/core/planner.py`).
     """
     return ExposureSchema(
         query=Query,
@@ -161,4 +164,5 @@ def build_schema(
         ],
         field_suggestions=field_suggestions,
         document_cache_bytes=document_cache_bytes,
+        execution_context_class=PlannedExecution if planner else None,
     )

@@ -269,6 +269,24 @@ async def test_cursors_walk_every_hit_once_in_rank_order(
     assert len(set(seen)) == whole["totalCount"] == 13
 
 
+async def test_every_page_counts_every_hit(gql: GraphQLClient, engine: AsyncEngine) -> None:
+    factory = Factory(engine)
+    for n in range(5):
+        await factory.post(title=f"Gannet {n}")
+    first = await _search(gql, "gannet", first=2)
+    last = await _search(gql, "gannet", first=2, after=first["pageInfo"]["endCursor"])
+    beyond = await _search(
+        gql, "gannet", first=2, after=_cursor_of_last(await _search(gql, "gannet"))
+    )
+    assert [first["totalCount"], last["totalCount"], beyond["totalCount"]] == [5, 5, 5]
+    assert beyond["edges"] == []
+
+
+def _cursor_of_last(page: dict[str, Any]) -> str:
+    cursor: str = page["edges"][-1]["cursor"]
+    return cursor
+
+
 async def test_ties_break_by_type_then_id(gql: GraphQLClient, engine: AsyncEngine) -> None:
     factory = Factory(engine)
     for _ in range(3):
@@ -373,4 +391,5 @@ async def test_snippets_and_counts_alone_load_no_entries(
     document = """{ search(query: "heron") { totalCount edges { cursor snippet } } }"""
     data = await gql.data(document)
     assert data["search"]["totalCount"] == 1
-    assert gql.last_statements == 2
+    # One statement: the page's hits and their count together; no entry is read.
+    assert gql.last_statements == 1

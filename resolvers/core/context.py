@@ -77,15 +77,28 @@ class ReadContext:
         self.closed = False
         # The surrogate keys of what it reads, when its answer may be public (else None).
         self.read_keys = read_keys
-        # Parameters every statement of the operation takes (which body parts it reads).
-        self.parameters: dict[str, Any] = {}
+        # Parameters every statement of the operation takes: the time visibility is
+        # judged at, which body parts it reads.
+        self.parameters: dict[str, Any] = {"now": now}
 
-    async def rows(self, statement: Executable, lookup: Lookup | None = None) -> Sequence[Row[Any]]:
+    @property
+    def shape(self) -> Hashable:
+        """What a shared statement's structure may depend on besides its own key."""
+        return (self.viewer, self.default_locale)
+
+    async def rows(
+        self,
+        statement: Executable,
+        lookup: Lookup | None = None,
+        parameters: dict[str, Any] | None = None,
+    ) -> Sequence[Row[Any]]:
         """Run one statement on the operation's connection (one snapshot per operation).
 
         Every read of an operation comes here, so here its surrogate keys are recorded;
-        `lookup` names the IDs a lookup by primary key asked for.
+        `lookup` names the IDs a lookup by primary key asked for. `parameters` are this
+        statement's own, beside the operation's.
         """
+        values = self.parameters if parameters is None else {**self.parameters, **parameters}
         async with self._lock:
             if self.closed:
                 # A loader still running after its operation failed elsewhere: opening a
@@ -97,7 +110,7 @@ class ReadContext:
                     await connection.close()
                     raise OperationFinishedError
                 self._connection = connection
-            result = await self._connection.execute(statement, self.parameters)
+            result = await self._connection.execute(statement, values)
             rows = result.all()
         if self.read_keys is not None:
             self.read_keys.note(result, rows, lookup)
@@ -123,7 +136,7 @@ class ReadContext:
         self.closed = self.abandoned = False
         self._loaders.clear()
         if self.clock is not None:
-            self.now = self.clock()
+            self.now = self.parameters["now"] = self.clock()
 
     def sibling(self) -> ReadContext:
         """A context of its own for another operation of the viewer (on one WebSocket)."""

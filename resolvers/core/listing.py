@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Select, select
 
 from masthead.resolvers.core.context import LoadFunction, ReadContext
-from masthead.resolvers.core.loaders import count_rows, counts_by_key
+from masthead.resolvers.core.loaders import count_rows, counted_rows, counts_by_key
 from masthead.resolvers.core.pagination import (
     Grouping,
     Ordering,
@@ -22,7 +22,9 @@ from masthead.resolvers.core.pagination import (
     page_request,
     page_result,
     page_statement,
+    parent_parameters,
 )
+from masthead.resolvers.core.statements import NOW, shared_statement
 from masthead.resolvers.core.where import FilterSpec, Visibility, compile_where
 
 Scope = Callable[[ReadContext, str | None], Sequence[ColumnElement[bool]]]
@@ -30,7 +32,7 @@ Scope = Callable[[ReadContext, str | None], Sequence[ColumnElement[bool]]]
 
 def unlocalized(visibility: Visibility) -> Scope:
     """The scope of a type without locales: the rows its visibility rule shows the viewer."""
-    return lambda ctx, _locale: (visibility(ctx.viewer, ctx.now),)
+    return lambda ctx, _locale: (visibility(ctx.viewer, NOW),)
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,24 @@ def _conditions(ctx: ReadContext, listing: Listing, args: ListArgs) -> list[Colu
 async def list_page(ctx: ReadContext, listing: Listing, args: ListArgs) -> ListPage:
     """A root connection's page: one statement, plus one count when `totalCount` is read."""
     ordering, request = _plan(listing, args)
-    base = select(*listing.columns).where(*_conditions(ctx, listing, args))
-    rows = await ctx.rows(page_statement(base, ordering, request))
-    counted = base.with_only_columns(listing.table.c.id)
-    return ListPage(page_result(rows, ordering, request), lambda: count_rows(ctx, counted))
+    shape = (listing.name, repr(args), ctx.shape)
+
+    def base() -> Select[Any]:
+        return select(*listing.columns).where(*_conditions(ctx, listing, args))
+
+    statement = shared_statement(
+        ("list_page", *shape), lambda: page_statement(base(), ordering, request)
+    )
+    rows = await ctx.rows(statement)
+
+    def count() -> Awaitable[int]:
+        counted = shared_statement(
+            ("list_count", *shape),
+            lambda: counted_rows(base().with_only_columns(listing.table.c.id)),
+        )
+        return count_rows(ctx, counted)
+
+    return ListPage(page_result(rows, ordering, request), count)
 
 
 def _children_base(
@@ -126,12 +142,20 @@ def child_page_loader(
 
     def make() -> LoadFunction:
         ordering, request = _plan(listing, args)
-        base = build()
+
+        def statement(parents: int) -> Select[Any]:
+            key = ("child_pages", *name, parents == 1, ctx.shape)
+            return shared_statement(
+                key,
+                lambda: grouped_page_statement(
+                    build(), grouping, ordering, request, parents=parents
+                ),
+            )
 
         async def load(parent_keys: list[Any]) -> list[PageResult]:
-            statement = grouped_page_statement(base, grouping, ordering, request, parent_keys)
+            parameters = parent_parameters(parent_keys)
             groups: dict[Any, list[Any]] = defaultdict(list)
-            for row in await ctx.rows(statement):
+            for row in await ctx.rows(statement(len(parent_keys)), parameters=parameters):
                 groups[row.group_key].append(row)
             return [page_result(groups.get(key, []), ordering, request) for key in parent_keys]
 

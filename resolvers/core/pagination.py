@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
 
 from masthead.resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.statements import KEYS, PARENT_KEY
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -220,18 +221,20 @@ def grouped_page_statement(
     grouping: Grouping,
     ordering: Ordering,
     request: PageRequest,
-    parent_keys: Sequence[Any],
+    *,
+    parents: int,
 ) -> Select[Any]:
-    """One page per parent in a single statement.
+    """One page per parent in a single statement, for `parents` parents.
 
-    For several parents a window numbers only keys and sort columns (narrow rows, often
-    index-only); the wide columns are then read for the winners alone. For one parent
-    (a tag archive, a post's author) the plain keyset page is the same rows without the
-    window's materialization.
+    The parents are parameters (`parent_parameters`), so the statement serves every batch
+    of as many. For several parents a window numbers only keys and sort columns (narrow
+    rows, often index-only); the wide columns are then read for the winners alone. For
+    one parent (a tag archive, a post's author) the plain keyset page is the same rows
+    without the window's materialization.
     """
     group_key = grouping.parent.label("group_key")
-    if len(parent_keys) == 1:
-        single = base.where(grouping.parent == parent_keys[0]).add_columns(group_key)
+    if parents == 1:
+        single = base.where(grouping.parent == PARENT_KEY).add_columns(group_key)
         return page_statement(single, ordering, request)
     order = _order_clauses(ordering, backwards=request.backwards)
     number = func.row_number().over(partition_by=grouping.parent, order_by=order)
@@ -239,7 +242,7 @@ def grouped_page_statement(
         base.with_only_columns(
             grouping.key.label("ranked_key"), group_key, number.label("page_rank")
         )
-        .where(grouping.parent.in_(parent_keys), *_bounds(ordering, request))
+        .where(grouping.parent.in_(KEYS), *_bounds(ordering, request))
         .subquery("ranked")
     )
     return (
@@ -248,6 +251,11 @@ def grouped_page_statement(
         .where(ranked.c.page_rank <= request.size + 1)
         .order_by(ranked.c.group_key, ranked.c.page_rank)
     )
+
+
+def parent_parameters(parent_keys: Sequence[Any]) -> dict[str, Any]:
+    """The parameters of a grouped page statement for these parents."""
+    return {"keys": list(parent_keys), "parent_key": parent_keys[0]}
 
 
 def page_result(rows: Sequence[Any], ordering: Ordering, request: PageRequest) -> PageResult:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
@@ -16,10 +15,11 @@ from sqlalchemy.sql.expression import FromClause
 
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.errors import BadUserInput
+from masthead.resolvers.core.statements import NOW, SqlTime
 
 Convert = Callable[[Any], Any]
 # A type's visibility rule: which of its rows `viewer` may see at `now`.
-Visibility = Callable[[Viewer, datetime], ColumnElement[bool]]
+Visibility = Callable[[Viewer, SqlTime], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class _Compilation:
     """
 
     viewer: Viewer
-    now: datetime
+    now: SqlTime
     max_branches: int
     max_list_values: int
     branches: int = 0
@@ -222,7 +222,7 @@ def compile_where(where: Any, spec: FilterSpec, ctx: ReadContext) -> ColumnEleme
         return true()
     compilation = _Compilation(
         viewer=ctx.viewer,
-        now=ctx.now,
+        now=NOW,
         max_branches=ctx.settings.max_where_branches,
         max_list_values=ctx.settings.max_where_list_values,
     )

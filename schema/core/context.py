@@ -14,10 +14,26 @@ Info = strawberry.Info[ReadContext, None]
 T = TypeVar("T")
 
 
+# The column names of each result's rows: one result's rows share them, and a shared
+# statement's results share them too. Bounded: statements built per request add theirs.
+_NAMES: dict[Any, tuple[str, ...]] = {}
+_MOST_NAMES = 512
+
+
+def _names(row: Any) -> tuple[str, ...]:
+    layout = row._parent  # noqa: SLF001 (the rows' metadata: its identity keys the names)
+    names = _NAMES.get(layout)
+    if names is None:
+        if len(_NAMES) >= _MOST_NAMES:
+            _NAMES.clear()
+        names = _NAMES[layout] = row._fields
+    return names
+
+
 def from_row(cls: type[T], row: Any) -> T:
     """A schema object over a row: plain fields become attributes read without a resolver."""
     instance = cls.__new__(cls)
-    instance.__dict__.update(row._mapping)  # noqa: SLF001 (public API, underscored)
+    instance.__dict__.update(zip(_names(row), row, strict=True))
     return instance
 
 

@@ -49,6 +49,14 @@ def prefetched(parent: Any, field: str, load: Callable[[], Awaitable[T]]) -> T:
     return cast("T", load() if value is _PREFIX else value)
 
 
+MISSING = object()
+
+
+def prefetched_value(parent: Any, field: str) -> Any:
+    """The value of `field` its parent's page prefetched, or MISSING."""
+    return parent.__dict__.get(_PREFIX + field, MISSING)
+
+
 def _fields(selections: Iterable[Selection]) -> Iterable[Any]:
     for selection in selections:
         if isinstance(selection, (FragmentSpread, InlineFragment)):

@@ -15,6 +15,7 @@ from masthead.schema.search.types import (
     SearchConnection,
     search_connection,
     selects_snippets,
+    selects_total_count,
 )
 
 Types = Annotated[
@@ -50,6 +51,6 @@ class SearchQueries:
         names = None if types is None else tuple(t.name for t in types)
         args = SearchArgs(
             query=query, first=first, after=after, types=names, locale=locale,
-            with_documents=selects_snippets(info),
+            with_documents=selects_snippets(info), with_count=selects_total_count(info),
         )  # fmt: skip
         return await search_connection(info, await search(info.context, args))

@@ -140,6 +140,11 @@ def _fields(selections: list[Selection]) -> list[Selection]:
     return flat
 
 
+def selects_total_count(info: Info) -> bool:
+    """Whether the current `search` field selects `totalCount`."""
+    return any(getattr(f, "name", "") == "totalCount" for f in _fields(own_selections(info)))
+
+
 def selects_snippets(info: Info) -> bool:
     """Whether the current `search` field selects `edges { snippet }`."""
     edges = [f for f in _fields(own_selections(info)) if getattr(f, "name", "") == "edges"]
