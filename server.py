@@ -15,7 +15,9 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from masthead.database import create_engine
+from masthead.edge.content_generation import ContentGeneration
 from masthead.edge.cors import CORSMiddleware
+from masthead.edge.fast_hits import FastHits
 from masthead.edge.graphql_view import GraphQLView
 from masthead.edge.health import healthz, readyz
 from masthead.edge.media import media_route
@@ -59,9 +61,11 @@ def create_app(
         document_cache_bytes=settings.document_cache_bytes,
         planner=settings.planner,
     )
+    generation = ContentGeneration(engine)
     view = GraphQLView(
         schema,
         settings=settings,
+        generation=generation,
         clock=clock,
         graphql_ide="graphiql" if graphiql else None,
         multipart_uploads_enabled=True,
@@ -82,12 +86,14 @@ def create_app(
         # then hands another process's events on at once if that process cannot.
         async with fanned_out(engine, settings) as fan_out:
             _app.state.fan_out = fan_out
+            generation.listen(fan_out.bus)  # other processes' writes (PostgreSQL)
             undo_wake = fan_out.bus.on_wake(worker.wake)
             await worker.start()  # webhooks and go-live events
             yield
             await worker.stop()
             undo_wake()
         view.close()
+        generation.close()
         await engine.dispose()
 
     app = Starlette(
@@ -100,7 +106,7 @@ def create_app(
             media_route(settings.media_url_path, settings.media_dir),
             *(graphiql_routes() if graphiql else ()),
         ],
-        middleware=_middleware(settings),
+        middleware=_middleware(settings, view),
         lifespan=lifespan,
     )
     app.state.engine = engine
@@ -131,9 +137,13 @@ def _switched_on(value: bool | None, settings: Settings) -> bool:
     return value if value is not None else settings.env == "development"
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
-    """Request ids and log lines, security headers (preflights too), CORS if configured."""
-    middleware = [Middleware(RequestLogMiddleware), Middleware(SecurityHeadersMiddleware)]
+def _middleware(settings: Settings, view: GraphQLView) -> list[Middleware]:
+    """Cache hits first; request ids and log lines, security headers, CORS if configured."""
+    middleware = [
+        Middleware(FastHits, view=view),
+        Middleware(RequestLogMiddleware),
+        Middleware(SecurityHeadersMiddleware),
+    ]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, origins=settings.cors_origins))
     return [*middleware, Middleware(MetricsMiddleware)]

@@ -92,19 +92,23 @@ class Admission:
         the view, which says why.
         """
         if request.method == "GET":
-            self._check_document(request.query_params.get("query"))
+            self.check_anonymous_document(request.query_params.get("query"))
             return
+        self.check_anonymous_body(await request.body())
+
+    def check_anonymous_body(self, body: bytes) -> None:
+        """`check_before_cache` for a POST's JSON body (any that does not parse passes)."""
         try:
-            data = orjson.loads(await request.body())
+            data = orjson.loads(body)
         except orjson.JSONDecodeError:
             return
         if isinstance(data, list):
             self.check_batch(data)
         for operation in data if isinstance(data, list) else [data]:
             if isinstance(operation, dict):
-                self._check_document(operation.get("query"))
+                self.check_anonymous_document(operation.get("query"))
 
-    def _check_document(self, query: object) -> None:
+    def check_anonymous_document(self, query: object) -> None:
         """Refuse an anonymous document over a limit or not trusted."""
         if isinstance(query, str):
             _refuse_over_limits(self.checks.verdict(query))

@@ -27,6 +27,22 @@ def add_vary(headers: MutableHeaders, name: str) -> None:
         headers["Vary"] = ", ".join([*filter(None, present), name])
 
 
+class ListedOrigins:
+    """The origins an operator lists (`*`: any), and what an answer tells each."""
+
+    def __init__(self, origins: Collection[str]) -> None:
+        self.any_origin = ANY_ORIGIN in origins
+        self.origins = frozenset(origin.lower() for origin in origins)
+
+    def allowed(self, origin: str | None) -> bool:
+        """Whether a browser at `origin` may read the answers."""
+        return origin is not None and (self.any_origin or origin.lower() in self.origins)
+
+    def allow_origin(self, origin: str) -> str:
+        """The `Access-Control-Allow-Origin` value for an allowed origin."""
+        return ANY_ORIGIN if self.any_origin else origin
+
+
 class CORSMiddleware:
     """CORS for listed origins only: no `Access-Control-*` header ever reaches another one.
 
@@ -36,14 +52,9 @@ class CORSMiddleware:
 
     def __init__(self, app: ASGIApp, *, origins: Collection[str]) -> None:
         self.app = app
-        self.any_origin = ANY_ORIGIN in origins
-        self.origins = frozenset(origin.lower() for origin in origins)
-
-    def _allowed(self, origin: str | None) -> bool:
-        return origin is not None and (self.any_origin or origin.lower() in self.origins)
-
-    def _allow_origin(self, origin: str) -> str:
-        return ANY_ORIGIN if self.any_origin else origin
+        self.listed = ListedOrigins(origins)
+        self._allowed = self.listed.allowed
+        self._allow_origin = self.listed.allow_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer preflights here; add the origin's headers to every other answer."""

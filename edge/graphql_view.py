@@ -21,6 +21,7 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from masthead.edge.admission import Admission
 from masthead.edge.body_limit import request_body_limited
+from masthead.edge.content_generation import ContentGeneration
 from masthead.edge.errors import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -54,7 +55,7 @@ from masthead.graphiql.examples import graphiql_examples
 from masthead.graphiql.page import graphiql_response, render_page
 from masthead.models import utcnow
 from masthead.resolvers.core.context import ReadContext, Viewer
-from masthead.resolvers.core.freshness import content_generation, next_go_live
+from masthead.resolvers.core.freshness import next_go_live
 from masthead.resolvers.core.read_keys import ReadKeys
 from masthead.resolvers.token import viewer_for_token
 from masthead.schema.core.errors import INTERNAL, error_code, logger
@@ -85,6 +86,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         self,
         *args: Any,
         settings: Settings,
+        generation: ContentGeneration,
         clock: Callable[[], datetime] = utcnow,
         **kwargs: Any,
     ) -> None:
@@ -95,6 +97,7 @@ class GraphQLView(GraphQL[ReadContext, None]):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.clock = clock
+        self.generation = generation
         entries, max_bytes = settings.response_cache_entries, settings.response_cache_bytes
         self.cache = ResponseCache(max_bytes, entries) if entries and max_bytes else None
         trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
@@ -199,9 +202,10 @@ class GraphQLView(GraphQL[ReadContext, None]):
         await self.admission.check_before_cache(request)
         engine = request.app.state.engine
         now = self.clock()
-        generation = await content_generation(engine)
+        generation = await self.generation.current()
         cached = self.cache.get(key, generation, now)
         if cached is not None:
+            note_request(cache="hit")
             request.state.surrogate_keys = cached.keys
             return Response(cached.body, media_type=cached.media_type)
         response = await self.run(request)

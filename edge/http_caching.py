@@ -41,18 +41,23 @@ def with_cache_headers(request: Request, response: Response, keys: str | None = 
     return _with_etag(request, response) if request.method == "GET" else response
 
 
+def etag_of(body: bytes) -> str:
+    """A public answer's ETag: a digest of its body."""
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
 def _with_etag(request: Request, response: Response) -> Response:
     """A public GET with its ETag, or a 304 (with the same caching headers) if current."""
-    etag = f'"{hashlib.sha256(bytes(response.body)).hexdigest()[:32]}"'
+    etag = etag_of(bytes(response.body))
     response.headers.update(
         {"ETag": etag, "Cache-Control": PUBLIC, "Vary": "Accept, Authorization"}
     )
-    if etag not in _client_tags(request):
+    if etag not in client_tags(request.headers.get("if-none-match", "")):
         return response
     kept = {name: value for name, value in response.headers.items() if name in NOT_MODIFIED}
     return Response(status_code=304, headers=kept)
 
 
-def _client_tags(request: Request) -> set[str]:
-    header = request.headers.get("if-none-match", "")
+def client_tags(header: str) -> set[str]:
+    """The entity tags of an `If-None-Match` header, weak or strong."""
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

@@ -1,9 +1,10 @@
 """The public response cache: anonymous query answers, reused until content changes.
 
-An answer is reused only while the change log has not moved (every write and import
-adds an event; one indexed `max(id)` per request checks it, so several server processes
-stay consistent through the shared database) and until the next scheduled entry goes
-live. Requests with a token are never cached: they may see drafts.
+An answer is reused only while the content generation has not moved (the change log's
+position, known without a statement while a change signal vouches for it:
+edge/content_generation.py) and until the next scheduled entry goes live. Requests with
+a token are never cached: they may see drafts. A hit is answered by `edge/fast_hits.py`
+before the framework sees the request.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from prometheus_client import Counter
 from starlette.requests import Request
 
+from masthead.edge.http_caching import etag_of
 from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize, text_bytes
 
 CACHE_LOOKUPS = Counter(
@@ -34,6 +37,11 @@ class CachedAnswer:
     generation: int
     expires: datetime | None
     keys: str | None = None
+
+    @cached_property
+    def etag(self) -> str:
+        """Its ETag, worked out once (a GET's answer sends it on every hit)."""
+        return etag_of(self.body)
 
     def fresh(self, generation: int, now: datetime) -> bool:
         """Whether nothing changed since it was made and nothing went live."""
@@ -72,21 +80,19 @@ class ResponseCache:
         if request.method == "GET" and not {"query", "extensions"} & set(request.query_params):
             return None  # GraphiQL's page, or a refusal: no need to ask the database first
         if request.method == "GET":
-            material = f"GET\n{media_type}\n{request.url.query}".encode()
-        elif request.headers.get("content-type", "").startswith("application/json"):
-            body = await request.body()
-            if len(body) > MAX_KEYED_BODY:
-                return None
-            material = f"POST\n{media_type}\n".encode() + body
-        else:
-            return None
-        return hashlib.sha256(material).hexdigest()
+            return get_key(media_type, request.url.query)
+        if request.headers.get("content-type", "").startswith("application/json"):
+            return post_key(media_type, await request.body())
+        return None
 
-    def get(self, key: str, generation: int, now: datetime) -> CachedAnswer | None:
-        """The fresh answer for `key`, if there is one."""
+    def get(
+        self, key: str, generation: int, now: datetime, *, count_miss: bool = True
+    ) -> CachedAnswer | None:
+        """The fresh answer for `key`, if there is one (a miss is counted unless told not)."""
         answer = self._answers.get(key)
         if answer is None or not answer.fresh(generation, now):
-            CACHE_LOOKUPS.labels("miss").inc()
+            if count_miss:
+                CACHE_LOOKUPS.labels("miss").inc()
             return None
         CACHE_LOOKUPS.labels("hit").inc()
         return answer
@@ -94,3 +100,15 @@ class ResponseCache:
     def put(self, key: str, answer: CachedAnswer) -> None:
         """Keep an answer, forgetting the least recently used beyond the bounds."""
         self._answers.put(key, answer)
+
+
+def get_key(media_type: str, query: str) -> str:
+    """A GET's key: its query string and the answer's media type."""
+    return hashlib.sha256(f"GET\n{media_type}\n{query}".encode()).hexdigest()
+
+
+def post_key(media_type: str, body: bytes) -> str | None:
+    """A JSON POST's key: its body and the answer's media type; None for a large body."""
+    if len(body) > MAX_KEYED_BODY:
+        return None
+    return hashlib.sha256(f"POST\n{media_type}\n".encode() + body).hexdigest()

@@ -28,6 +28,9 @@ logger = logging.getLogger("masthead.events")
 CHANNEL = "masthead_events"
 RETRY_S = 2.0  # between attempts to reach the bus again after an outage
 HEALTH_CHECK_S = 10.0  # how often an idle listening connection is asked whether it lives
+# The longest a write's answer waits for its notification to come back (a lost one is
+# found by polling and by the response cache's recheck).
+ECHO_WAIT_S = 0.25
 
 
 class Bus:
@@ -54,10 +57,13 @@ class Bus:
         for callback in tuple(self._listeners):
             callback()
 
-    def heard(self, sender: str) -> None:
+    def heard(self, payload: str) -> None:
         """A notification arrived: another process's commit wakes this one's listeners."""
-        if sender != self.sender:
+        if payload.partition(" ")[0] != self.sender:
             self.wake()
+
+    async def carried(self) -> None:
+        """Return once the other processes have been told of the last commit (at once here)."""
 
     async def run(self) -> None:
         """Listen for the other processes' notifications until cancelled (none here)."""
@@ -75,6 +81,9 @@ class ListeningBus(Bus):
         self.down = False  # an outage was logged, and the bus has not been reached since
         self._pending = False
         self._sending: asyncio.Task[None] | None = None
+        self._sent = 0  # notifications this process has begun to send
+        self._echoed = 0  # the last of them heard back
+        self._echo = asyncio.Event()  # set, then replaced, whenever an echo arrives
 
     def announce(self) -> None:
         """Wake this process's listeners and tell the others, once per burst of commits."""
@@ -87,6 +96,7 @@ class ListeningBus(Bus):
         """One notification for the commits made while the last one was being sent."""
         while self._pending:
             self._pending = False
+            self._sent += 1
             try:
                 await self.publish()
             # Whatever a dying connection raises (asyncpg's protocol errors included): the
@@ -95,8 +105,37 @@ class ListeningBus(Bus):
                 logger.debug("could not notify the other processes: %s", error)
 
     async def publish(self) -> None:
-        """Send one notification to the other processes."""
+        """Send one notification to the other processes: `payload`."""
         raise NotImplementedError
+
+    @property
+    def payload(self) -> str:
+        """The sender, and the number of the notification (its echo tells it was carried)."""
+        return f"{self.sender} {self._sent}"
+
+    def heard(self, payload: str) -> None:
+        """Another process's notification wakes the listeners; this one's own is its echo."""
+        sender, _, number = payload.partition(" ")
+        if sender != self.sender:
+            self.wake()
+        elif number.isdigit() and int(number) > self._echoed:
+            self._echoed = int(number)
+            heard, self._echo = self._echo, asyncio.Event()
+            heard.set()
+
+    async def carried(self) -> None:
+        """Wait (at most `ECHO_WAIT_S`) until the notification of the last commit comes back.
+
+        The bus hands one notification to every listening process at once: by the time
+        this process hears its own, the others have had theirs, so a write answered after
+        this is not read stale from another process's response cache (no wait while the
+        bus is down).
+        """
+        target = self._sent + 1 if self._pending else self._sent
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(ECHO_WAIT_S):
+                while self.connected and self._echoed < target:
+                    await self._echo.wait()
 
     async def close(self) -> None:
         """Stop sending: what was pending is dropped (the others poll)."""
@@ -180,7 +219,7 @@ class PostgresBus(ListeningBus):
         if driver is None:
             return
         async with self._lock:
-            await driver.execute("SELECT pg_notify($1, $2)", CHANNEL, self.sender)
+            await driver.execute("SELECT pg_notify($1, $2)", CHANNEL, self.payload)
 
     async def close(self) -> None:
         """Stop sending, and close the listening connection."""
@@ -227,7 +266,7 @@ class RedisBus(ListeningBus):
 
     async def publish(self) -> None:
         """`PUBLISH` the sender on the channel."""
-        await self.client.publish(self.channel, self.sender)
+        await self.client.publish(self.channel, self.payload)
 
     async def close(self) -> None:
         """Stop sending, and close the connections to Redis."""

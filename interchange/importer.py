@@ -6,9 +6,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Result, insert, select, text
+from sqlalchemy import Result, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from masthead.events.bus import CHANNEL
 from masthead.interchange.revisions import RevisionWriter
 from masthead.interchange.validation import ExistingContent, validate_document
 from masthead.models import Asset, Author, Event, Page, Post, PostCoAuthor, PostTag, Tag, utcnow
@@ -70,6 +71,9 @@ async def import_document(
         )
         # Fresh statistics, so the query planner picks the listing indexes on bulk-loaded data.
         await connection.execute(text("ANALYZE"))
+        if connection.dialect.name == "postgresql":
+            # Servers listening on PostgreSQL's bus hear of the import as it commits.
+            await connection.execute(select(func.pg_notify(CHANNEL, "import")))
     return ImportSummary(**{name: len(sections[name]) for name in (*SUMMARY_ORDER, "revisions")})
 
 

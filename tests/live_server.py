@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
 
 from masthead.server import create_app
 from masthead.settings import Settings
@@ -24,10 +25,17 @@ async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
     What the lifespan sets for the whole process (the request log's handler, the frozen
     garbage collector) is undone afterwards, for the tests that follow.
     """
+    async with live_app(create_app(settings, engine=engine)) as address:
+        yield address
+
+
+@asynccontextmanager
+async def live_app(app: Starlette) -> AsyncIterator[str]:
+    """`live_server` for an app already built (the test reads its state)."""
     request_log = logging.getLogger("masthead.request")
     handlers, level = list(request_log.handlers), request_log.level
     try:
-        async with _serving(settings, engine) as address:
+        async with _serving(app) as address:
             yield address
     finally:
         request_log.handlers[:] = handlers
@@ -36,9 +44,8 @@ async def live_server(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
 
 
 @asynccontextmanager
-async def _serving(settings: Settings, engine: AsyncEngine) -> AsyncIterator[str]:
+async def _serving(app: Starlette) -> AsyncIterator[str]:
     port = free_port()
-    app = create_app(settings, engine=engine)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",

@@ -206,6 +206,22 @@ async def test_a_write_through_one_process_is_never_answered_stale_by_another(
     assert after == "After"
 
 
+async def test_with_redis_as_the_bus_another_process_never_answers_stale(
+    database_url: str, tmp_path: Path, editor_and_post: Any, redis_url: str
+) -> None:
+    editor, post = await editor_and_post()
+    prefix = f"masthead-test-{uuid.uuid4().hex[:12]}"
+    with ExitStack() as stack:
+        first, second = _serving(
+            stack, database_url, tmp_path, 2, redis_url=redis_url, redis_prefix=prefix
+        )
+        before = [_title(base, post) for base in (first, second, second)]
+        _update(first, post, editor)
+        after = _title(second, post)
+    assert before == ["Before"] * 3
+    assert after == "After"
+
+
 @pytest.mark.skipif(
     backends.BACKEND != "postgresql", reason="several workers on one database: the postgresql pass"
 )

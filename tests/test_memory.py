@@ -65,7 +65,9 @@ async def test_the_response_cache_keeps_answers_up_to_its_bytes(masthead: Masthe
         await gql.data("{ posts { totalCount } n0: __typename }")
 
     assert (bound, 0 < held <= bound, 0 < entries < 30) == (5000, True, True)
-    assert (newest, gql.last_statements > 1) == (1, True)  # the oldest answer was forgotten
+    # A hit: no statement on SQLite, the change-log check on PostgreSQL (no bus here).
+    hit = 0 if backends.BACKEND == "sqlite" else 1
+    assert (newest, gql.last_statements > 1) == (hit, True)  # the oldest answer was forgotten
 
 
 async def test_an_answer_larger_than_the_response_cache_is_served_not_kept(

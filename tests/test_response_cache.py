@@ -14,6 +14,7 @@ from masthead.interchange import import_document
 from masthead.models import ContentStatus
 from masthead.server import create_app
 from masthead.settings import Settings
+from tests import backends
 from tests.conftest import GraphQLClient, TokenMaker
 from tests.content_tables import small_document
 from tests.factories import Factory
@@ -21,6 +22,9 @@ from tests.test_publishing import NOW, Clock
 from tests.writing import PUBLISH_POST, UNPUBLISH_POST, UPDATE_POST, gid
 
 LIST = "{ posts(first: 50) { totalCount nodes { title } } }"
+# What a hit costs: nothing on SQLite (its change counter says whether content changed);
+# on PostgreSQL without the event bus (no lifespan here), the change-log check.
+HIT_STATEMENTS = 0 if backends.BACKEND == "sqlite" else 1
 
 
 @pytest.fixture
@@ -49,7 +53,7 @@ async def test_a_repeated_public_query_is_answered_from_the_cache(
 
     assert second == first
     assert missed > 2
-    assert cached.last_statements == 1  # the change-log check alone
+    assert cached.last_statements == HIT_STATEMENTS
 
 
 async def test_a_write_through_the_api_is_seen_at_once(
@@ -85,7 +89,7 @@ async def test_a_scheduled_post_appears_on_time_in_a_cached_answer(
     assert (await cached.data(LIST))["posts"]["totalCount"] == 0
     clock.now = at - timedelta(seconds=1)
     assert (await cached.data(LIST))["posts"]["totalCount"] == 0
-    assert cached.last_statements == 1
+    assert cached.last_statements == HIT_STATEMENTS
 
     clock.now = at
 
@@ -133,7 +137,9 @@ async def test_an_answer_is_cached_once_per_media_type(cached: GraphQLClient) ->
         response = await cached.client.get(
             "/graphql", params={"query": LIST}, headers={"Accept": accept}
         )
-        seen.append((response.headers["content-type"], StatementTally.total - before == 1))
+        seen.append(
+            (response.headers["content-type"], StatementTally.total - before == HIT_STATEMENTS)
+        )
 
     cached_or_not = [(graphql_response, False), (json, False), (graphql_response, True)]
     assert seen == [*cached_or_not, (json, True), (json, True)]

@@ -14,6 +14,7 @@ from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id, encode_id
 from masthead.resolvers.core.read_keys import KEYED_TABLES, UNKEYED_TABLES, Lookup, ReadKeys
 from masthead.resolvers.post import POST_COLUMNS, post_scope, posts
+from tests import backends
 from tests.conftest import AppClient, TokenMaker
 from tests.factories import Factory
 from tests.keyed_site import (
@@ -130,7 +131,8 @@ async def test_a_cached_answer_and_a_304_carry_the_keys_of_the_answer_they_repea
         "/graphql", params=params, headers={"If-None-Match": first.headers["etag"]}
     )
 
-    assert StatementTally.total - before == 2  # the change-log checks alone: cache hits
+    # Cache hits: no statement on SQLite, the change-log checks on PostgreSQL without a bus.
+    assert StatementTally.total - before == (0 if backends.BACKEND == "sqlite" else 2)
     assert unchanged.status_code == 304
     for name in ("surrogate-key", "cache-tag"):
         assert again.headers[name] == unchanged.headers[name] == first.headers[name]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +30,10 @@ log = logging.getLogger("masthead.writes")
 _AFTER_COMMIT: weakref.WeakKeyDictionary[Engine, list[Callable[[], None]]] = (
     weakref.WeakKeyDictionary()
 )
+# What a write waits for once committed, before it is answered (bounded waits only).
+_BEFORE_ANSWER: weakref.WeakKeyDictionary[Engine, list[Callable[[], Awaitable[None]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def after_commit(engine: AsyncEngine, callback: Callable[[], None]) -> Callable[[], None]:
@@ -37,6 +41,26 @@ def after_commit(engine: AsyncEngine, callback: Callable[[], None]) -> Callable[
     callbacks = _AFTER_COMMIT.setdefault(engine.sync_engine, [])
     callbacks.append(callback)
     return lambda: callbacks.remove(callback)
+
+
+def before_answer(
+    engine: AsyncEngine, callback: Callable[[], Awaitable[None]]
+) -> Callable[[], None]:
+    """Await `callback` after each write on `engine` commits, before it returns; its undo.
+
+    For waits the write's answer must not outrun (the other processes told of it).
+    """
+    callbacks = _BEFORE_ANSWER.setdefault(engine.sync_engine, [])
+    callbacks.append(callback)
+    return lambda: callbacks.remove(callback)
+
+
+async def _settled(engine: AsyncEngine) -> None:
+    for callback in tuple(_BEFORE_ANSWER.get(engine.sync_engine, ())):
+        try:
+            await callback()
+        except Exception:  # the write is committed: a callback's trouble must not undo it
+            log.exception("a before-answer callback failed")
 
 
 def _committed(engine: AsyncEngine) -> None:
@@ -92,7 +116,8 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
     Writers take turns for the write lock (`writing_connection`), so checks and writes see
     one state; one that cannot start within `MASTHEAD_WRITE_TIMEOUT_S` raises
     `WriteTimedOut`. A constraint that a concurrent writer won becomes a `CONFLICT` problem.
-    The engine's `after_commit` callbacks run once it has committed.
+    The engine's `after_commit` callbacks run once it has committed, then its
+    `before_answer` ones are awaited.
     """
     async with writing_connection(ctx.engine, ctx.settings.write_timeout_s) as connection:
         try:
@@ -106,6 +131,7 @@ async def write_transaction(ctx: ReadContext) -> AsyncIterator[AsyncConnection]:
             raise
     ctx.forget()
     _committed(ctx.engine)
+    await _settled(ctx.engine)
 
 
 async def fresh_id(connection: AsyncConnection, table: Table, entity_type: str) -> int | None:
