@@ -122,7 +122,10 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         started: list[Awaitable[Any]] = []
         try:
             value = plan.getter(source, self._info)
-            return self._complete(plan.return_type, details, path, value, started)
+            completed = self._complete(plan.return_type, details, path, value, started)
+            if self.is_awaitable(completed):
+                return self._guarded(completed, plan.return_type, details, path)
+            return completed  # noqa: TRY300 (the except clauses are for the lines above)
         except GraphQLError as error:
             # A non-null field below failed in graphql-core, which located and reported
             # it: it nulls this field as it would have in the generic execution.
@@ -177,7 +180,28 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             return Undefined
         if inspect.isawaitable(result):
             return self._completed(result, plan, details, path, info)
-        return self._finish(result, plan, details, path, info)
+        try:
+            completed = self._finish(result, plan, details, path, info)
+        except Exception as raw_error:  # noqa: BLE001 (reported as graphql-core reports it)
+            self.handle_field_error(raw_error, plan.definition.type, details, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._guarded(completed, plan.definition.type, details, path)
+        return completed
+
+    async def _guarded(
+        self,
+        completed: Awaitable[Any],
+        return_type: GraphQLOutputType,
+        details: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        """A completion that finishes later: its errors null this field, as in graphql-core."""
+        try:
+            return await completed
+        except Exception as raw_error:  # noqa: BLE001 (reported as graphql-core reports it)
+            self.handle_field_error(raw_error, return_type, details, path)
+            return None
 
     async def _completed(
         self,
