@@ -2,7 +2,8 @@
 
 aiosqlite runs each call on its connection's own thread, and SQLAlchemy's adapter makes
 four calls a statement (open a cursor, execute, fetch, close), each a hand-over between
-threads and a wake-up of the event loop. This adapter's cursor does all four in one call.
+threads and a wake-up of the event loop. This adapter's cursor does all four in one call,
+and a read's connection goes back to the pool without a trip for a rollback.
 The statement, the rows, the errors and the transaction are SQLite's and SQLAlchemy's
 own; only the number of hand-overs changes.
 """
@@ -98,10 +99,28 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    """SQLAlchemy's aiosqlite connection, handing out one-trip cursors."""
+    """SQLAlchemy's aiosqlite connection, handing out one-trip cursors.
+
+    Ending a transaction that never began (every read: SQLite begins one only to write)
+    makes no trip: the driver's commit and rollback do nothing then anyway.
+    """
 
     __slots__ = ()
     _cursor_cls = OneTripCursor  # type: ignore[assignment]
+
+    def _in_transaction(self) -> bool:
+        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        return bool(driver._conn.in_transaction)  # noqa: SLF001 (a flag, read in any thread)
+
+    def rollback(self) -> None:
+        """Undo the transaction, if one began."""
+        if self._in_transaction():
+            super().rollback()
+
+    def commit(self) -> None:
+        """Commit the transaction, if one began."""
+        if self._in_transaction():
+            super().commit()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
