@@ -1,0 +1,163 @@
+"""The benchmark matrix: Masthead on each backend, worker count and mode, and the baselines.
+
+A cell is (backend, workers, mode): `masthead serve --workers N` on the SQLite file or
+the PostgreSQL database, its response cache off (*executed*: every request runs) or on
+(*cached*: the load repeats one request, so almost every answer is a hit). The baselines
+are one process each, measured once per backend they can read.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bench.data import DATA_DIR, MASTHEAD, database_url
+from bench.load import Load, LoadResult
+from bench.measure import answer, masthead_run, note, same_data, timed_run
+from bench.pgdata import ensure_postgres
+from bench.queries import Example
+from bench.servers import Server, free_port, running_server
+
+BACKENDS = ("sqlite", "postgresql")
+WORKERS = (1, 2)
+MODES = ("executed", "cached")
+BASELINES = ("floor", "naive")
+# The baselines read the SQLite file with hand-written SQL (`bench/floor_sql.py` uses
+# SQLite's JSON functions): they are measured on SQLite only.
+BASELINE_BACKENDS = ("sqlite",)
+CACHE_ENTRIES = {"executed": "0", "cached": "1000"}  # 1000: Masthead's default
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One configuration of Masthead."""
+
+    backend: str
+    workers: int
+    mode: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to measure, and where the data is."""
+
+    backends: tuple[str, ...]
+    workers: tuple[int, ...]
+    modes: tuple[str, ...]
+    baselines: bool
+    posts: int
+    sqlite_file: Path
+    postgres_url: str
+
+
+@dataclass
+class Matrix:
+    """Every cell's results by example, the baselines' by backend and name, and notes."""
+
+    cells: dict[Cell, dict[str, LoadResult]] = field(default_factory=dict)
+    baselines: dict[tuple[str, str], dict[str, LoadResult]] = field(default_factory=dict)
+    expected: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def environment(url: str, mode: str) -> dict[str, str]:
+    """Masthead in production mode, its response cache off or on.
+
+    One load generator is one client address: the benchmark measures throughput, so the
+    per-address budget is one no run can spend, yet every request is still charged to it
+    (the rate limiter's cost is measured; every other protection keeps its default).
+    """
+    return {
+        "MASTHEAD_ENV": "production",
+        "MASTHEAD_DATABASE_URL": url,
+        "MASTHEAD_RATE_LIMIT_POINTS": str(10**15),
+        "MASTHEAD_RESPONSE_CACHE_ENTRIES": CACHE_ENTRIES[mode],
+    }
+
+
+@contextmanager
+def masthead(url: str, workers: int = 1, mode: str = "cached") -> Iterator[Server]:
+    """`masthead serve --workers N` on `url`, ready, stopped afterwards."""
+    port = free_port()
+    print(f"Starting masthead on port {port} ({workers} worker(s), {mode})", flush=True)
+    command = [str(MASTHEAD), "serve", "--port", str(port), "--workers", str(workers)]
+    log_dir = DATA_DIR / "logs"
+    env = environment(url, mode)
+    with running_server("masthead", command, port=port, env=env, log_dir=log_dir,
+                        workers=workers) as server:  # fmt: skip
+        yield server
+
+
+def baseline(name: str, database: Path) -> Any:
+    """A baseline's server on the SQLite file (a context manager)."""
+    port = free_port()
+    print(f"Starting {name} on port {port}", flush=True)
+    command = [sys.executable, "-m", f"bench.{name}", "--database", str(database),
+               "--port", str(port)]  # fmt: skip
+    env = {"MASTHEAD_DATABASE_URL": database_url(database)}
+    return running_server(name, command, port=port, env=env, log_dir=DATA_DIR / "logs")
+
+
+def backend_url(backend: str, plan: Plan, matrix: Matrix) -> str | None:
+    """The database URL of a backend; None (noted) when PostgreSQL is out of reach."""
+    if backend == "sqlite":
+        return database_url(plan.sqlite_file)
+    try:
+        return ensure_postgres(plan.postgres_url, plan.sqlite_file, plan.posts)
+    except (OSError, asyncpg.PostgresError) as error:
+        note(matrix.notes, f"PostgreSQL skipped: no server at {plan.postgres_url} ({error})")
+        return None
+
+
+def measure_cell(cell: Cell, url: str, examples: list[Example], load: Load, matrix: Matrix) -> None:
+    """Every example on one configuration of Masthead."""
+    label = f"{cell.backend}/{cell.workers}w/{cell.mode}"
+    print(f"Masthead, {label}:", flush=True)
+    results = matrix.cells.setdefault(cell, {})
+    with masthead(url, cell.workers, cell.mode) as server:
+        for example in examples:
+            if example.name in matrix.expected:
+                same_data(server, example, matrix.expected[example.name], matrix.notes)
+            else:
+                matrix.expected[example.name] = answer(server, example)
+            results[example.name] = masthead_run(server, example, load, f"{example.name} {label}")
+
+
+def measure_baselines(backend: str, plan: Plan, examples: list[Example], load: Load,
+                      matrix: Matrix) -> None:  # fmt: skip
+    """Each baseline on each example it answers with Masthead's data."""
+    for name in BASELINES:
+        with baseline(name, plan.sqlite_file) as server:
+            print(f"{name} ({backend}):", flush=True)
+            results = matrix.baselines.setdefault((backend, name), {})
+            for example in examples:
+                if example.name not in matrix.expected:
+                    continue
+                if not same_data(server, example, matrix.expected[example.name], matrix.notes):
+                    continue
+                result = timed_run(server, example, load, f"{example.name} {name}")
+                if not result.requests:
+                    note(matrix.notes, f"{example.name}: {name}: no request finished "
+                                       f"within {load.duration:g} s")  # fmt: skip
+                results[example.name] = result
+
+
+def run_matrix(plan: Plan, examples: list[Example], load: Load) -> Matrix:
+    """Every cell of the plan, then the baselines, backend by backend."""
+    matrix = Matrix()
+    for backend in plan.backends:
+        url = backend_url(backend, plan, matrix)
+        if url is None:
+            continue
+        for workers in plan.workers:
+            for mode in plan.modes:
+                measure_cell(Cell(backend, workers, mode), url, examples, load, matrix)
+        if plan.baselines and backend in BASELINE_BACKENDS:
+            measure_baselines(backend, plan, examples, load, matrix)
+    return matrix
