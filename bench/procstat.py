@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+import asyncpg
 
 from soak.memory import resident_megabytes, session_members
 
@@ -24,13 +27,18 @@ def cpu_ticks(stat: str) -> int:
     return int(fields[UTIME]) + int(fields[STIME])
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """The CPU time the processes have used so far (one that ended meanwhile counts 0)."""
-    ticks = 0
+def cpu_by_process(pids: list[int]) -> dict[int, float]:
+    """The CPU seconds each process has used so far (one that ended is left out)."""
+    seconds = {}
     for pid in pids:
         with contextlib.suppress(OSError, IndexError, ValueError):
-            ticks += cpu_ticks(Path(f"/proc/{pid}/stat").read_text())
-    return ticks / TICKS_PER_SECOND
+            seconds[pid] = cpu_ticks(Path(f"/proc/{pid}/stat").read_text()) / TICKS_PER_SECOND
+    return seconds
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time the processes have used so far (one that ended meanwhile counts 0)."""
+    return sum(cpu_by_process(pids).values())
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,51 @@ class Usage:
 def usage(leader: int) -> Usage:
     """The session's CPU time now (`leader` started it: the server and every worker)."""
     return Usage(cpu_seconds(session_members(leader)))
+
+
+def database_pids(url: str) -> list[int]:
+    """The PostgreSQL server processes serving connections to the database of `url`.
+
+    Empty for SQLite (it runs inside the server's own processes) or when PostgreSQL
+    cannot be asked; the benchmark's database serves the benchmark alone.
+    """
+    if not url.startswith("postgresql"):
+        return []
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0].replace("postgresql+asyncpg://", "postgresql://", 1)
+    try:
+        return asyncio.run(_backends(f"{server}/postgres", name))
+    except (OSError, asyncpg.PostgresError):
+        return []
+
+
+async def _backends(dsn: str, name: str) -> list[int]:
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid != pg_backend_pid()", name
+        )
+    finally:
+        await connection.close()
+    return [int(row["pid"]) for row in rows]
+
+
+def database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL process serving `url`'s database."""
+    return cpu_by_process(database_pids(url))
+
+
+def database_ms_per_request(
+    before: dict[int, float], after: dict[int, float], requests: int
+) -> float | None:
+    """The database processes' CPU milliseconds a request; None without processes.
+
+    A process that connected in between counts from its start, one that ended is left out.
+    """
+    if not after or requests <= 0:
+        return None
+    spent = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return spent * 1000 / requests
 
 
 def cpu_ms_per_request(before: Usage, after: Usage, requests: int) -> float | None:

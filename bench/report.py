@@ -71,11 +71,12 @@ def describe(run: RunInfo) -> str:
         "so almost every answer is a hit, which costs one change-log check. Statements/request: "
         "`masthead_sql_statements_total` over GraphQL requests from `/metrics`, summed over the "
         "workers; CPU ms/request: user and system time of every server process (workers "
-        "included, from `/proc/<pid>/stat`) over the requests answered; RSS: resident memory "
-        "of those processes after the run. *floor*: hand-written SQL and orjson, one process "
-        "(`bench/floor.py`); *naive*: plain Strawberry resolvers, one query per relation per "
-        "parent (`bench/naive.py`); both read the SQLite file only (the floor's SQL uses "
-        "SQLite's JSON functions), so PostgreSQL cells have no ratio."
+        "included, from `/proc/<pid>/stat`) over the requests answered; database CPU: the "
+        "same for the PostgreSQL processes serving the benchmark's database (`-` on SQLite, "
+        "which runs inside the server); RSS: resident memory of the server's processes after "
+        "the run. *floor*: hand-written SQL and orjson, one process, on each backend "
+        "(`bench/floor.py`, `bench/floor_pg.py`); *naive*: plain Strawberry resolvers, one "
+        "query per relation per parent (`bench/naive.py`), SQLite only."
     )
 
 

@@ -52,15 +52,16 @@ def queries_of(matrix: Matrix) -> list[str]:
 def _cell_row(name: str, mode: str, result: LoadResult, floor: LoadResult | None) -> str:
     cells = [
         name, mode, rps(result), number(result.p50_ms), number(result.p99_ms),
-        number(result.statements), number(result.cpu_ms, 2), number(result.rss_mb, 0),
-        times(ratio(result, floor)),
+        number(result.statements), number(result.cpu_ms, 2), number(result.db_cpu_ms, 2),
+        number(result.rss_mb, 0), times(ratio(result, floor)),
     ]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
 
 
 CELL_HEADER = (
-    "| query | mode | rps | p50 ms | p99 ms | statements/request | CPU ms/request | RSS MB "
-    "| Masthead/floor |\n|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    "| query | mode | rps | p50 ms | p99 ms | statements/request | CPU ms/request "
+    "| database CPU ms/request | RSS MB | Masthead/floor |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -77,6 +78,12 @@ def cell_table(matrix: Matrix, backend: str, workers: int) -> str:
     return "\n".join(lines)
 
 
+BASELINES_HEADER = (
+    "| query | floor rps | p50 ms | p99 ms | CPU ms/request | database CPU ms/request "
+    "| RSS MB | naive rps |"
+)
+
+
 def baselines_table(matrix: Matrix, backend: str) -> str | None:
     """The baselines on one backend, or None when none was measured there."""
     floors = matrix.baselines.get((backend, "floor"))
@@ -85,15 +92,15 @@ def baselines_table(matrix: Matrix, backend: str) -> str | None:
         return None
     lines = [
         f"#### Baselines, {BACKEND_NAMES[backend]}, one process each", "",
-        "| query | floor rps | p50 ms | p99 ms | CPU ms/request | RSS MB | naive rps |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        BASELINES_HEADER,
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for name in queries_of(matrix):
         floor = floors.get(name)
-        p50, p99, cpu, rss = (None, None, None, None) if floor is None else (
-            floor.p50_ms, floor.p99_ms, floor.cpu_ms, floor.rss_mb)  # fmt: skip
-        cells = [name, rps(floor), number(p50), number(p99), number(cpu, 2), number(rss, 0),
-                 rps(naive.get(name))]  # fmt: skip
+        p50, p99, cpu, db, rss = (None,) * 5 if floor is None else (
+            floor.p50_ms, floor.p99_ms, floor.cpu_ms, floor.db_cpu_ms, floor.rss_mb)  # fmt: skip
+        cells = [name, rps(floor), number(p50), number(p99), number(cpu, 2), number(db, 2),
+                 number(rss, 0), rps(naive.get(name))]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

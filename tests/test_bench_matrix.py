@@ -3,19 +3,33 @@ counts from `/metrics` text, the tables and the targets, the command line's subs
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from pathlib import Path
 
+import asyncpg
+import pytest
+
+from bench.floor_pg_sql import Sql
 from bench.load import Load, LoadResult
 from bench.matrix import Cell, Matrix
 from bench.memory_check import MemoryResult, render_memory
 from bench.metrics import Counters, parse_counters, statements_per_request
-from bench.procstat import Usage, cpu_ms_per_request, cpu_seconds, cpu_ticks
+from bench.procstat import (
+    Usage,
+    cpu_by_process,
+    cpu_ms_per_request,
+    cpu_seconds,
+    cpu_ticks,
+    database_ms_per_request,
+    database_pids,
+)
 from bench.report import RunInfo, render
 from bench.report_matrix import render_matrix
 from bench.run import memory_minutes, parse_args, results_file
 from soak.memory import Sample
+from tests import backends
 
 # /proc/<pid>/stat of a process whose name holds a space and a parenthesis.
 STAT = "4242 (uvicorn (w) 1) S 1 4242 4242 0 -1 4194560 5000 0 0 0 250 40 7 3 20 0 5 0"
@@ -62,7 +76,9 @@ def test_statements_per_request_sums_over_the_workers_read_both_times() -> None:
 
 
 def _result(rps: float, statements: float | None = None) -> LoadResult:
-    return LoadResult(int(rps * 10), 10.0, 0, 0, 0, 5.0, 20.0, statements, 1.25, 300.0)
+    return LoadResult(
+        int(rps * 10), 10.0, 0, 0, 0, 5.0, 20.0, statements, cpu_ms=1.25, rss_mb=300.0
+    )
 
 
 def _matrix() -> Matrix:
@@ -78,10 +94,10 @@ def _matrix() -> Matrix:
 def test_each_backend_and_worker_count_has_a_table_with_its_ratio_to_its_floor() -> None:
     report = render_matrix(_matrix())
     assert "#### SQLite, 1 worker" in report
-    assert "| home | executed | 60 | 5.0 | 20.0 | 5.0 | 1.25 | 300 | 0.60x |" in report
+    assert "| home | executed | 60 | 5.0 | 20.0 | 5.0 | 1.25 | - | 300 | 0.60x |" in report
     assert "#### PostgreSQL, 2 workers" in report
-    assert "| home | executed | 90 | 5.0 | 20.0 | 5.0 | 1.25 | 300 | - |" in report
-    assert "| home | 100 | 5.0 | 20.0 | 1.25 | 300 | 3.0 |" in report  # floor, naive
+    assert "| home | executed | 90 | 5.0 | 20.0 | 5.0 | 1.25 | - | 300 | - |" in report
+    assert "| home | 100 | 5.0 | 20.0 | 1.25 | - | 300 | 3.0 |" in report  # floor, naive
 
 
 def test_targets_are_marked_met_or_missed_per_query() -> None:
@@ -130,3 +146,38 @@ def test_a_subset_is_one_cell_without_memory_check_and_its_own_report() -> None:
     assert memory_minutes(parse_args(["--memory-minutes", "0"])) == 0.0
     assert results_file(args).name == "latest-subset.md"
     assert results_file(parse_args(["--only", "events"])).name == "latest-events.md"
+
+
+def test_database_cpu_counts_new_processes_from_their_start_and_drops_ended_ones() -> None:
+    before = {10: 1.0, 11: 2.0}
+    after = {10: 1.5, 12: 0.5}  # 11 ended, 12 connected in between
+    assert database_ms_per_request(before, after, 100) == 10.0
+    assert database_ms_per_request(before, {}, 100) is None
+
+
+def test_sqlite_has_no_database_processes() -> None:
+    assert database_pids("sqlite+aiosqlite:////tmp/x.db") == []
+
+
+@pytest.mark.skipif(backends.BACKEND != "postgresql", reason="asks a PostgreSQL server")
+async def test_database_pids_are_the_servers_processes_of_that_database(
+    database_url: str,
+) -> None:
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    connection = await asyncpg.connect(dsn)
+    try:
+        backend = await connection.fetchval("SELECT pg_backend_pid()")
+        await connection.fetchval("SELECT count(*) FROM generate_series(1, 3000000)")
+        pids = await asyncio.to_thread(database_pids, database_url)
+    finally:
+        await connection.close()
+    assert backend in pids
+    assert cpu_by_process(pids)[backend] > 0  # its CPU time is readable
+
+
+def test_floor_sql_names_become_numbered_parameters_once_each() -> None:
+    statement = Sql("SELECT :a::int, x::text, 'HH24:MI' WHERE y = ANY(:ids::int[]) AND z = :a")
+    assert (
+        statement.text == "SELECT $1::int, x::text, 'HH24:MI' WHERE y = ANY($2::int[]) AND z = $1"
+    )
+    assert statement.args(ids=[1], a=7) == [7, [1]]
