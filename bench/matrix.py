@@ -20,7 +20,7 @@ import asyncpg
 from bench.data import DATA_DIR, MASTHEAD, database_url
 from bench.load import Load, LoadResult
 from bench.measure import answer, masthead_run, note, same_data, timed_run
-from bench.pgdata import ensure_postgres
+from bench.pgdata import database_name, ensure_postgres
 from bench.queries import Example
 from bench.servers import Server, free_port, running_server
 
@@ -111,7 +111,7 @@ def backend_url(backend: str, plan: Plan, matrix: Matrix) -> str | None:
     if backend == "sqlite":
         return database_url(plan.sqlite_file)
     try:
-        return ensure_postgres(plan.postgres_url, plan.sqlite_file, plan.posts)
+        return ensure_postgres(plan.postgres_url, plan.sqlite_file, database_name(plan.posts))
     except (OSError, asyncpg.PostgresError) as error:
         note(matrix.notes, f"PostgreSQL skipped: no server at {plan.postgres_url} ({error})")
         return None

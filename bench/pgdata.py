@@ -2,22 +2,24 @@
 
 `masthead_bench_<posts>` on the server of `--postgres-url` is made once, loaded with
 `masthead export` from `bench/.data/bench-<posts>.db` and `masthead import` (the
-migrated schema, the same posts, tags, authors and assets), and made again when the
-migrations move on. It is built under a `_partial` name and renamed when complete.
+migrated schema, the same posts, tags, authors and assets), and made again when its
+migration or its number of posts differs from the SQLite file's (the file is seeded
+again when the migrations move on). It is built under a `_partial` name and renamed
+when complete.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import asyncpg
 
-from bench.data import DATA_DIR, HERE, MASTHEAD, database_url
-from masthead.migrations.runner import head_revision
+from bench.data import MASTHEAD, database_url
 
 
 def database_name(posts: int) -> str:
@@ -34,19 +36,32 @@ def _dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
-async def _revision(url: str) -> str | None:
-    """The migration a database is at; None when it is missing or has none."""
+STATE = "SELECT (SELECT version_num FROM alembic_version), (SELECT count(*) FROM posts)"
+
+
+async def state(url: str) -> tuple[str, int] | None:
+    """The migration a database is at and its posts; None when it is missing or empty."""
     try:
         connection = await asyncpg.connect(_dsn(url))
     except asyncpg.InvalidCatalogNameError:
         return None
     try:
-        revision = await connection.fetchval("SELECT version_num FROM alembic_version")
+        row = await connection.fetchrow(STATE)
     except asyncpg.UndefinedTableError:
         return None
     finally:
         await connection.close()
-    return None if revision is None else str(revision)
+    return None if row is None else (str(row[0]), int(row[1]))
+
+
+def sqlite_state(path: Path) -> tuple[str, int]:
+    """The same of the SQLite file: the PostgreSQL copy is current when both agree."""
+    connection = sqlite3.connect(path)
+    try:
+        row = connection.execute(STATE).fetchone()
+    finally:
+        connection.close()
+    return str(row[0]), int(row[1])
 
 
 async def _admin(server_url: str, *statements: str) -> None:
@@ -56,6 +71,12 @@ async def _admin(server_url: str, *statements: str) -> None:
             await connection.execute(statement)
     finally:
         await connection.close()
+
+
+async def drop(server_url: str, name: str) -> None:
+    """Drop database `name` (and its partial copy) if it exists."""
+    await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                 f'DROP DATABASE IF EXISTS "{name}_partial" WITH (FORCE)')  # fmt: skip
 
 
 def _masthead(url: str, *arguments: str) -> None:
@@ -69,7 +90,7 @@ def _load(server_url: str, sqlite_file: Path, name: str) -> None:
     partial = f"{name}_partial"
     asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)',
                        f'CREATE DATABASE "{partial}"'))  # fmt: skip
-    document = DATA_DIR / f"{sqlite_file.stem}.json"
+    document = sqlite_file.with_suffix(".json")
     try:
         _masthead(database_url(sqlite_file), "export", str(document))
         _masthead(on_server(server_url, partial), "migrate")
@@ -80,18 +101,16 @@ def _load(server_url: str, sqlite_file: Path, name: str) -> None:
                        f'ALTER DATABASE "{partial}" RENAME TO "{name}"'))  # fmt: skip
 
 
-def ensure_postgres(server_url: str, sqlite_file: Path, posts: int) -> str:
-    """The URL of the PostgreSQL benchmark database, loaded again when it is not at head.
+def ensure_postgres(server_url: str, sqlite_file: Path, name: str) -> str:
+    """The URL of database `name`, loaded again unless it has the SQLite file's content.
 
     Raises OSError or asyncpg.PostgresError when the server cannot be reached.
     """
-    name = database_name(posts)
     url = on_server(server_url, name)
-    if asyncio.run(_revision(url)) == head_revision():
+    if asyncio.run(state(url)) == sqlite_state(sqlite_file):
         print(f"Using PostgreSQL database {name} (drop it to load again)", flush=True)
         return url
-    shown = sqlite_file.relative_to(HERE.parent)
-    print(f"Loading {shown} into PostgreSQL database {name} (once)", flush=True)
+    print(f"Loading {sqlite_file.name} into PostgreSQL database {name} (once)", flush=True)
     started = time.monotonic()
     _load(server_url, sqlite_file, name)
     print(f"Loaded in {time.monotonic() - started:.0f} s", flush=True)

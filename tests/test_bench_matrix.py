@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from bench.data import MASTHEAD, database_url
 from bench.floor_pg_sql import Sql
 from bench.load import Load, LoadResult
 from bench.matrix import Cell, Matrix
 from bench.memory_check import MemoryResult, render_memory
 from bench.metrics import Counters, parse_counters, statements_per_request
+from bench.pgdata import drop, ensure_postgres, sqlite_state
+from bench.pgdata import state as pg_state
 from bench.procstat import (
     Usage,
     cpu_by_process,
@@ -181,3 +186,23 @@ def test_floor_sql_names_become_numbered_parameters_once_each() -> None:
         statement.text == "SELECT $1::int, x::text, 'HH24:MI' WHERE y = ANY($2::int[]) AND z = $1"
     )
     assert statement.args(ids=[1], a=7) == [7, [1]]
+
+
+@pytest.mark.skipif(backends.BACKEND != "postgresql", reason="loads a PostgreSQL database")
+def test_postgres_bench_database_gets_the_sqlite_files_content_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sqlite_file = tmp_path / "bench-3.db"
+    env = {**os.environ, "MASTHEAD_DATABASE_URL": database_url(sqlite_file),
+           "MASTHEAD_MEDIA_DIR": str(tmp_path / "media")}  # fmt: skip
+    for arguments in (["migrate"], ["seed", "--posts", "3"]):
+        subprocess.run([str(MASTHEAD), *arguments], env=env, check=True, capture_output=True)
+    name = f"masthead_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        url = ensure_postgres(backends.POSTGRES_URL, sqlite_file, name)
+        assert asyncio.run(pg_state(url)) == sqlite_state(sqlite_file)
+        capsys.readouterr()
+        assert ensure_postgres(backends.POSTGRES_URL, sqlite_file, name) == url
+        assert capsys.readouterr().out.startswith(f"Using PostgreSQL database {name}")
+    finally:
+        asyncio.run(drop(backends.POSTGRES_URL, name))
