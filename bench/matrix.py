@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 
+from bench.compare import differences
 from bench.data import DATA_DIR, MASTHEAD, database_url
 from bench.load import Load, LoadResult
 from bench.measure import answer, masthead_run, note, same_data, timed_run
@@ -25,6 +26,7 @@ from bench.queries import Example
 from bench.servers import Server, free_port, running_server
 
 BACKENDS = ("sqlite", "postgresql")
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 WORKERS = (1, 2)
 MODES = ("executed", "cached")
 # The floor has its SQL for each backend (`bench/floor.py`, `bench/floor_pg.py`); the
@@ -61,7 +63,8 @@ class Matrix:
 
     cells: dict[Cell, dict[str, LoadResult]] = field(default_factory=dict)
     baselines: dict[tuple[str, str], dict[str, LoadResult]] = field(default_factory=dict)
-    expected: dict[str, Any] = field(default_factory=dict)
+    # The first answer on each backend to each example, by (backend, example).
+    expected: dict[tuple[str, str], Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -117,6 +120,25 @@ def backend_url(backend: str, plan: Plan, matrix: Matrix) -> str | None:
         return None
 
 
+def check_answer(server: Server, example: Example, cell: Cell, matrix: Matrix) -> None:
+    """The cell's answer against the backend's first; the first against SQLite's, noted.
+
+    A cell that differs from the first of its backend is noted; so is a backend whose
+    answer differs from SQLite's (PostgreSQL ranks search hits with its own measure).
+    """
+    key = (cell.backend, example.name)
+    label = f"Masthead {cell.backend}/{cell.workers}w/{cell.mode}"
+    if key in matrix.expected:
+        same_data(server, example, matrix.expected[key], matrix.notes, label)
+        return
+    data = matrix.expected[key] = answer(server, example)
+    reference = matrix.expected.get((BACKENDS[0], example.name))
+    found = differences(reference, data) if reference is not None else []
+    if found:
+        note(matrix.notes, f"{example.name}: {BACKEND_NAMES[cell.backend]}'s answer differs "
+                           f"from {BACKEND_NAMES[BACKENDS[0]]}'s: " + "; ".join(found))  # fmt: skip
+
+
 def measure_cell(cell: Cell, url: str, examples: list[Example], load: Load, matrix: Matrix) -> None:
     """Every example on one configuration of Masthead; one where none finished is noted."""
     label = f"{cell.backend}/{cell.workers}w/{cell.mode}"
@@ -124,10 +146,7 @@ def measure_cell(cell: Cell, url: str, examples: list[Example], load: Load, matr
     results = matrix.cells.setdefault(cell, {})
     with masthead(url, cell.workers, cell.mode) as server:
         for example in examples:
-            if example.name in matrix.expected:
-                same_data(server, example, matrix.expected[example.name], matrix.notes)
-            else:
-                matrix.expected[example.name] = answer(server, example)
+            check_answer(server, example, cell, matrix)
             run = f"{example.name} {label}"
             result = results[example.name] = masthead_run(server, example, load, run, url)
             if not result.requests:
@@ -142,9 +161,8 @@ def measure_baselines(backend: str, url: str, examples: list[Example], load: Loa
             print(f"{name} ({backend}):", flush=True)
             results = matrix.baselines.setdefault((backend, name), {})
             for example in examples:
-                if example.name not in matrix.expected:
-                    continue
-                if not same_data(server, example, matrix.expected[example.name], matrix.notes):
+                expected = matrix.expected.get((backend, example.name))
+                if expected is None or not same_data(server, example, expected, matrix.notes):
                     continue
                 label = f"{example.name} {name} {backend}"
                 result = timed_run(server, example, load, label, url)

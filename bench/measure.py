@@ -70,16 +70,19 @@ def note(notes: list[str], text: str) -> None:
     notes.append(text)
 
 
-def same_data(server: Server, example: Example, expected: Any, notes: list[str]) -> bool:
+def same_data(
+    server: Server, example: Example, expected: Any, notes: list[str], who: str = ""
+) -> bool:
     """Whether the server answers; a difference from `expected` is noted."""
+    who = who or server.name
     try:
         found = differences(expected, answer(server, example))
     except BenchError as error:
-        note(notes, f"{example.name}: {server.name} cannot answer it "
+        note(notes, f"{example.name}: {who} cannot answer it "
                     f"({str(error).split(': ', 1)[-1]})")  # fmt: skip
         return False
     if found:
-        note(notes, f"{example.name}: {server.name} data differs: " + "; ".join(found))
+        note(notes, f"{example.name}: {who} data differs: " + "; ".join(found))
     return True
 
 
@@ -105,20 +108,27 @@ def timed_run(
     cpu_before, db_before = usage(server.pid), database_cpu(database)
     result = run_load(url, body_file, load)
     cpu_after, db_after = usage(server.pid), database_cpu(database)
+    statements = None
     if before is not None:
         after = settled_counters(server.base_url, server.workers)
-        result = replace(result, statements=statements_per_request(before, after, server.workers))
-    cpu_ms = cpu_ms_per_request(cpu_before, cpu_after, result.requests)
-    db_ms = database_ms_per_request(db_before, db_after, result.requests)
-    result = replace(result, cpu_ms=cpu_ms, db_cpu_ms=db_ms, rss_mb=resident_mb(server.pid))
+        statements = statements_per_request(before, after, server.workers)
+    result = replace(
+        result, statements=statements, rss_mb=resident_mb(server.pid),
+        cpu_ms=cpu_ms_per_request(cpu_before, cpu_after, result.requests),
+        db_cpu_ms=database_ms_per_request(db_before, db_after, result.requests),
+    )  # fmt: skip
+    _show(label or server.name, result)
+    return result
+
+
+def _show(label: str, result: LoadResult) -> None:
+    database = "" if result.db_cpu_ms is None else f" + {result.db_cpu_ms:.2f} database"
     print(
-        f"  {label or server.name:<24} {result.rps:8.1f} rps  p50 {result.p50_ms:7.1f} ms  "
-        f"p99 {result.p99_ms:7.1f} ms  {cpu_ms or 0:6.2f}+{db_ms or 0:.2f} CPU ms  "
-        f"{result.rss_mb:5.0f} MB  "
-        f"{result.requests} requests, {result.errors} errors",
+        f"  {label:<24} {result.rps:8.1f} rps  p50 {result.p50_ms:7.1f} ms  "
+        f"p99 {result.p99_ms:7.1f} ms  {result.cpu_ms or 0:6.2f}{database} CPU ms  "
+        f"{result.rss_mb or 0:5.0f} MB  {result.requests} requests, {result.errors} errors",
         flush=True,
     )
-    return result
 
 
 def masthead_run(

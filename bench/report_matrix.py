@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bench.load import LoadResult
-from bench.matrix import BACKENDS, Cell, Matrix
+from bench.matrix import BACKEND_NAMES, BACKENDS, Cell, Matrix
 
-BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # The targets, on SQLite with one process: Masthead's rate over the floor's.
 TARGETS = {"executed": 0.5, "cached": 3.0}
 TARGET_CELL = ("sqlite", 1)

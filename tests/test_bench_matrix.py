@@ -124,6 +124,8 @@ def test_memory_slope_after_the_first_minute_decides_flat() -> None:
     assert not MemoryResult(5, rising, 100, 0).flat
     assert "+0.00 MB/min after the first minute" in render_memory(MemoryResult(5, flat, 100, 0))
     assert "**missed**" in render_memory(MemoryResult(5, rising, 100, 0))
+    failing = render_memory(MemoryResult(5, flat, 100, 7))
+    assert "**missed (7 of 100 requests failed: see the server log)**" in failing
 
 
 def test_default_run_is_the_whole_matrix_with_the_memory_check() -> None:
