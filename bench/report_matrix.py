@@ -48,9 +48,17 @@ def queries_of(matrix: Matrix) -> list[str]:
     return list(names)
 
 
+def latencies(result: LoadResult | None) -> tuple[float | None, float | None]:
+    """p50 and p99, or nothing when no request finished."""
+    if result is None or not result.requests:
+        return None, None
+    return result.p50_ms, result.p99_ms
+
+
 def _cell_row(name: str, mode: str, result: LoadResult, floor: LoadResult | None) -> str:
+    p50, p99 = latencies(result)
     cells = [
-        name, mode, rps(result), number(result.p50_ms), number(result.p99_ms),
+        name, mode, rps(result), number(p50), number(p99),
         number(result.statements), number(result.cpu_ms, 2), number(result.db_cpu_ms, 2),
         number(result.rss_mb, 0), times(ratio(result, floor)),
     ]  # fmt: skip
@@ -96,8 +104,9 @@ def baselines_table(matrix: Matrix, backend: str) -> str | None:
     ]  # fmt: skip
     for name in queries_of(matrix):
         floor = floors.get(name)
-        p50, p99, cpu, db, rss = (None,) * 5 if floor is None else (
-            floor.p50_ms, floor.p99_ms, floor.cpu_ms, floor.db_cpu_ms, floor.rss_mb)  # fmt: skip
+        p50, p99 = latencies(floor)
+        cpu, db, rss = (None,) * 3 if floor is None else (
+            floor.cpu_ms, floor.db_cpu_ms, floor.rss_mb)  # fmt: skip
         cells = [name, rps(floor), number(p50), number(p99), number(cpu, 2), number(db, 2),
                  number(rss, 0), rps(naive.get(name))]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")

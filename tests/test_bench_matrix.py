@@ -90,7 +90,11 @@ def _matrix() -> Matrix:
     matrix = Matrix()
     matrix.cells[Cell("sqlite", 1, "executed")] = {"home": _result(60, 5), "post": _result(40)}
     matrix.cells[Cell("sqlite", 1, "cached")] = {"home": _result(400, 1), "post": _result(250)}
-    matrix.cells[Cell("postgresql", 2, "executed")] = {"home": _result(90, 5)}
+    none_finished = LoadResult(0, 10.0, 0, 0, 0, 0.0, 0.0)
+    matrix.cells[Cell("postgresql", 2, "executed")] = {
+        "home": _result(90, 5),
+        "post": none_finished,
+    }
     matrix.baselines["sqlite", "floor"] = {"home": _result(100), "post": _result(100)}
     matrix.baselines["sqlite", "naive"] = {"home": _result(3)}
     return matrix
@@ -102,6 +106,7 @@ def test_each_backend_and_worker_count_has_a_table_with_its_ratio_to_its_floor()
     assert "| home | executed | 60 | 5.0 | 20.0 | 5.0 | 1.25 | - | 300 | 0.60x |" in report
     assert "#### PostgreSQL, 2 workers" in report
     assert "| home | executed | 90 | 5.0 | 20.0 | 5.0 | 1.25 | - | 300 | - |" in report
+    assert "| post | executed | 0.0 | - | - | - | - | - | - | - |" in report
     assert "| home | 100 | 5.0 | 20.0 | 1.25 | - | 300 | 3.0 |" in report  # floor, naive
 
 
