@@ -36,13 +36,12 @@ class MemoryResult:
 
     @property
     def measured(self) -> list[Sample]:
-        """The samples after the warm-up (all of them on a run too short for one)."""
-        later = after_warm_up(list(self.samples), WARM_UP_SECONDS)
-        return later if len(later) >= 3 else list(self.samples)
+        """The samples after the warm-up."""
+        return after_warm_up(list(self.samples), WARM_UP_SECONDS)
 
     @property
     def slope(self) -> float | None:
-        """MB a minute after the warm-up; None with too few samples."""
+        """MB a minute after the warm-up; None when too few samples were taken after it."""
         return slope_per_minute(self.measured)
 
     @property
@@ -81,19 +80,21 @@ def measure_memory(url: str, examples: list[Example], load: Load, minutes: float
 
 def render_memory(result: MemoryResult) -> str:
     """The check's paragraph, with the target marked met or missed."""
-    measured = result.measured
-    slope = result.slope
-    verdict = "met" if result.flat else "missed"
+    samples, slope = result.samples, result.slope
+    if slope is None:
+        verdict, trend = "not judged (too short: the first minute is warm-up)", ""
+    else:
+        verdict = "met" if result.flat else "missed"
+        trend = f"; slope {slope:+.2f} MB/min after the first minute"
     if result.errors:
         verdict += (
             f" ({result.errors:,} of {result.requests:,} requests failed: see the server log)"
         )
-    slope_text = "-" if slope is None else f"{slope:+.2f} MB/min"
+    start = result.measured[0] if result.measured else samples[0]
     return (
-        f"**Memory over {result.minutes:g} minutes** (SQLite, 1 worker, executed, the six "
-        f"queries in turn, {SAMPLE_SECONDS:g} s each, {result.requests:,} requests): resident "
-        f"memory {measured[0].megabytes:.0f} MB at {measured[0].seconds:.0f} s, "
-        f"{measured[-1].megabytes:.0f} MB at the end ({measured[-1].seconds:.0f} s); slope "
-        f"{slope_text} after the first minute. Target flat (< {FLAT_MB_PER_MINUTE:g} MB/min): "
-        f"**{verdict}**."
+        f"**Memory over {result.minutes:g} min** (SQLite, 1 worker, executed, the six queries in "
+        f"turn, {SAMPLE_SECONDS:g} s each, {result.requests:,} requests): resident memory "
+        f"{start.megabytes:.0f} MB at {start.seconds:.0f} s, {samples[-1].megabytes:.0f} MB at "
+        f"the end ({samples[-1].seconds:.0f} s){trend}. Target flat "
+        f"(< {FLAT_MB_PER_MINUTE:g} MB/min): **{verdict}**."
     )

@@ -37,7 +37,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--posts", type=int, default=20_000, help="posts in the database")
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds per query and cell")
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds per query and cell")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
     parser.add_argument(
         "--only", action="append", metavar="NAME",

@@ -129,6 +129,9 @@ def test_memory_slope_after_the_first_minute_decides_flat() -> None:
     assert not MemoryResult(5, rising, 100, 0).flat
     assert "+0.00 MB/min after the first minute" in render_memory(MemoryResult(5, flat, 100, 0))
     assert "**missed**" in render_memory(MemoryResult(5, rising, 100, 0))
+    short = tuple(Sample(s, 300 + s) for s in range(0, 70, 10))
+    assert MemoryResult(1, short, 100, 0).slope is None
+    assert "**not judged (too short" in render_memory(MemoryResult(1, short, 100, 0))
     failing = render_memory(MemoryResult(5, flat, 100, 7))
     assert "**missed (7 of 100 requests failed: see the server log)**" in failing
 
