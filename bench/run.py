@@ -43,8 +43,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only", action="append", metavar="NAME",
         help="only this query (or `mixed`, `events`, `memory`); repeatable",
     )  # fmt: skip
+    _matrix_options(parser)
+    parser.add_argument("--no-baselines", action="store_true", help="Masthead alone")
+    parser.add_argument(
+        "--generator", choices=("auto", "wrk", "python"), default="auto",
+        help="load generator: wrk when installed (auto), or the Python one",
+    )  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def _matrix_options(parser: argparse.ArgumentParser) -> None:
+    """Which cells of the matrix to measure, and how long the memory check runs."""
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
-    parser.add_argument("--workers", nargs="+", type=int, choices=WORKERS, default=list(WORKERS))
+    parser.add_argument("--workers", nargs="+", type=int, default=list(WORKERS), metavar="N")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument(
         "--memory-minutes", type=float, metavar="M",
@@ -53,14 +64,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument(
         "--postgres-url", default=os.environ.get("MASTHEAD_BENCH_POSTGRES_URL", POSTGRES_SERVER),
-        help="PostgreSQL server (each run of the events phase makes its own database)",
+        help="PostgreSQL server of the matrix (`masthead_bench_<posts>`) and the events "
+        "phase (a database made and dropped per run)",
     )  # fmt: skip
-    parser.add_argument("--no-baselines", action="store_true", help="Masthead alone")
-    parser.add_argument(
-        "--generator", choices=("auto", "wrk", "python"), default="auto",
-        help="load generator: wrk when installed (auto), or the Python one",
-    )  # fmt: skip
-    return parser.parse_args(argv)
 
 
 def memory_minutes(args: argparse.Namespace) -> float:
