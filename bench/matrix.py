@@ -21,7 +21,6 @@ from bench.compare import differences
 from bench.data import DATA_DIR, MASTHEAD, database_url
 from bench.load import Load, LoadResult
 from bench.measure import answer, masthead_run, note, same_data, timed_run
-from bench.metrics import read_workers
 from bench.pgdata import database_name, ensure_postgres
 from bench.queries import Example
 from bench.servers import Server, free_port, running_server
@@ -33,7 +32,6 @@ MODES = ("executed", "cached")
 # The floor has its SQL for each backend (`bench/floor.py`, `bench/floor_pg.py`); the
 # naive baseline reads the SQLite file only.
 BASELINES = {"sqlite": ("floor", "naive"), "postgresql": ("floor",)}
-RESTARTS = 2
 CACHE_ENTRIES = {"executed": "0", "cached": "1000"}  # 1000: Masthead's default
 
 
@@ -87,24 +85,15 @@ def environment(url: str, mode: str) -> dict[str, str]:
 
 @contextmanager
 def masthead(url: str, workers: int = 1, mode: str = "cached") -> Iterator[Server]:
-    """`masthead serve --workers N` on `url`, ready, stopped afterwards.
-
-    `/metrics` tells workers apart only by their start time, to the hundredth of a second:
-    a server whose workers share one is started again (twice at most), so that their
-    statements can be counted.
-    """
-    for attempt in range(1, RESTARTS + 2):
-        port = free_port()
-        print(f"Starting masthead on port {port} ({workers} worker(s), {mode})", flush=True)
-        command = [str(MASTHEAD), "serve", "--port", str(port), "--workers", str(workers)]
-        env = environment(url, mode)
-        with running_server("masthead", command, port=port, env=env, log_dir=DATA_DIR / "logs",
-                            workers=workers) as server:  # fmt: skip
-            told_apart = len(read_workers(server.base_url, workers)) >= workers
-            if told_apart or attempt > RESTARTS:
-                yield server
-                return
-        print("  its workers share a start time: starting it again", flush=True)
+    """`masthead serve --workers N` on `url`, ready, stopped afterwards."""
+    port = free_port()
+    print(f"Starting masthead on port {port} ({workers} worker(s), {mode})", flush=True)
+    command = [str(MASTHEAD), "serve", "--port", str(port), "--workers", str(workers)]
+    log_dir = DATA_DIR / "logs"
+    env = environment(url, mode)
+    with running_server("masthead", command, port=port, env=env, log_dir=log_dir,
+                        workers=workers) as server:  # fmt: skip
+        yield server
 
 
 def baseline(name: str, url: str) -> Any:

@@ -1,8 +1,8 @@
 """Read Masthead's SQL statement and request counters from its Prometheus `/metrics` text.
 
 Each worker process keeps its own counters and `/metrics` answers from whichever worker
-accepts the connection: readings are told apart by `process_start_time_seconds`, and a
-rate is taken over the workers read both before and after.
+accepts the connection: readings are told apart by `process_start_time_seconds` and the
+worker's request count, and a rate is taken over the sums of every worker's counters.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class Counters:
     requests: float
 
 
-Readings = dict[float, Counters]  # by the worker's start time
+# By worker: its start time (to the hundredth of a second, so two workers may share it)
+# and its GraphQL requests, which nothing but a request moves.
+Readings = dict[tuple[float, float], Counters]
 
 
 def parse_counters(text: str) -> tuple[float, Counters]:
@@ -58,11 +60,15 @@ def read_counters(base_url: str) -> tuple[float, Counters]:
 
 
 def read_workers(base_url: str, workers: int) -> Readings:
-    """Each worker's counters, asking until every worker answered (or enough tries)."""
+    """Each worker's counters, asking until as many workers answered (or enough tries).
+
+    The last reading of a worker is kept: its statements also move between requests
+    (the events worker's and change feed's polls).
+    """
     readings: Readings = {}
     for _ in range(READS_PER_WORKER * workers):
         start, counters = read_counters(base_url)
-        readings[start] = counters
+        readings[start, counters.requests] = counters
         if len(readings) >= workers:
             break
     return readings
@@ -75,22 +81,24 @@ def settled_counters(base_url: str, workers: int = 1) -> Readings:
     while time.monotonic() < deadline:
         time.sleep(0.2)
         current = read_workers(base_url, workers)
-        if current == previous:
+        if current.keys() == previous.keys():  # no request finished in between
             return current
         previous = current
     return previous
 
 
 def statements_per_request(before: Readings, after: Readings, workers: int = 1) -> float | None:
-    """SQL statements per GraphQL request between two readings, as the workers counted them.
+    """SQL statements per GraphQL request between two readings, summed over the workers.
 
-    Summed over the workers read both times; None when no request was counted there, or
-    when fewer workers than run were told apart (two that started in the same hundredth
-    of a second share a start time, and their readings cannot be paired).
+    None when no request was counted, or when a reading missed a worker (two that share
+    their start time and their number of requests cannot be told apart).
     """
-    if min(len(before), len(after)) < workers:
+    if len(before) < workers or len(after) < workers:
         return None
-    both = before.keys() & after.keys()
-    requests = sum(after[key].requests - before[key].requests for key in both)
-    statements = sum(after[key].statements - before[key].statements for key in both)
+    requests = sum(each.requests for each in after.values()) - sum(
+        each.requests for each in before.values()
+    )
+    statements = sum(each.statements for each in after.values()) - sum(
+        each.statements for each in before.values()
+    )
     return statements / requests if requests else None

@@ -18,7 +18,7 @@ from bench.floor_pg_sql import Sql
 from bench.load import Load, LoadResult
 from bench.matrix import Cell, Matrix
 from bench.memory_check import MemoryResult, render_memory
-from bench.metrics import Counters, parse_counters, statements_per_request
+from bench.metrics import Counters, Readings, parse_counters, statements_per_request
 from bench.pgdata import drop, ensure_postgres, sqlite_state
 from bench.pgdata import state as pg_state
 from bench.procstat import (
@@ -72,11 +72,12 @@ def test_parse_counters_names_the_answering_worker_by_its_start_time() -> None:
     assert parse_counters(_metrics(17.5, 30, 10)) == (17.5, Counters(30.0, 10.0))
 
 
-def test_statements_per_request_sums_over_the_workers_read_both_times() -> None:
-    before = {1.0: Counters(10, 5), 2.0: Counters(20, 5)}
-    after = {1.0: Counters(40, 15), 2.0: Counters(80, 25)}
+def test_statements_per_request_sums_over_every_worker() -> None:
+    # Two workers that started in the same hundredth of a second: told apart by requests.
+    before: Readings = {(1.0, 5): Counters(10, 5), (1.0, 6): Counters(20, 6)}
+    after: Readings = {(1.0, 15): Counters(40, 15), (1.0, 26): Counters(80, 26)}
     assert statements_per_request(before, after, workers=2) == 3.0
-    assert statements_per_request(before, {1.0: Counters(40, 15)}, workers=2) is None
+    assert statements_per_request(before, {(1.0, 15.0): Counters(40, 15)}, workers=2) is None
     assert statements_per_request(before, before, workers=2) is None  # no request
 
 
