@@ -34,11 +34,13 @@ GROUP BY p.id ORDER BY count(*) DESC, p.published_at DESC, p.id DESC LIMIT :firs
 """  # noqa: S608
 
 
-def _teasers(rows: sqlite3.Cursor) -> list[dict[str, Any]]:
+def teasers(rows: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """Title and slug of each row."""
     return [{"title": row["title"], "slug": row["slug"]} for row in rows]
 
 
-def _seo(row: sqlite3.Row) -> dict[str, Any]:
+def seo(row: sqlite3.Row) -> dict[str, Any]:
+    """The post's SEO object, falling back to its title and excerpt."""
     return {
         "title": row["seo_title"] or row["title"],
         "description": row["seo_description"] or row["excerpt"],
@@ -58,11 +60,11 @@ def post_page(connection: sqlite3.Connection, variables: dict[str, Any]) -> dict
         {"now": now, "author": row["author_id"], "slug": row["slug"], "first": first},
     )
     related = {"now": now, "post": row["id"], "group": row["translation_group"], "first": first}
-    author = {"name": row["author"], "bio": row["bio"], "posts": {"nodes": _teasers(latest)}}
+    author = {"name": row["author"], "bio": row["bio"], "posts": {"nodes": teasers(latest)}}
     post = {
         "title": row["title"], "publishedAt": iso_timestamp(row["published_at"]),
         "readingTimeMinutes": row["reading_time_minutes"], "body": row["body_html"],
         "author": author, "tags": tags_of(row),
-        "related": _teasers(connection.execute(RELATED_SQL, related)), "seo": _seo(row),
+        "related": teasers(connection.execute(RELATED_SQL, related)), "seo": seo(row),
     }  # fmt: skip
     return {"post": post}

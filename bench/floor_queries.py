@@ -64,7 +64,8 @@ WHERE pt.tag_id = :tag AND {visible()} {POST_ORDER} LIMIT :first + 1
 """  # noqa: S608
 
 
-def _archive_edge(row: sqlite3.Row) -> dict[str, Any]:
+def archive_edge(row: sqlite3.Row) -> dict[str, Any]:
+    """A tag archive's edge: the post's cursor and node."""
     node = {
         "title": row["title"],
         "slug": row["slug"],
@@ -80,7 +81,7 @@ def tag_archive(connection: sqlite3.Connection, variables: dict[str, Any]) -> di
     if tag is None:
         return {"tag": None}
     rows = connection.execute(TAG_POSTS_SQL, {"now": now, "tag": tag["id"], "first": first})
-    edges = [_archive_edge(row) for row in rows]
+    edges = [archive_edge(row) for row in rows]
     page_info = {
         "hasNextPage": len(edges) > first,
         "endCursor": edges[:first][-1]["cursor"] if edges else None,
@@ -111,7 +112,7 @@ def authors_index(connection: sqlite3.Connection, variables: dict[str, Any]) -> 
     """Authors by name with post counts and latest posts: two statements."""
     now = sqlite_now()
     authors = connection.execute(AUTHORS_SQL, {"now": now, "first": variables.get("first", 50)})
-    nodes = {row["id"]: _author_node(row) for row in authors}
+    nodes = {row["id"]: author_node(row) for row in authors}
     keys = "[" + ",".join(map(str, nodes)) + "]"
     posts = connection.execute(AUTHORS_POSTS_SQL, {"now": now, "authors": keys, "per_author": 5})
     for row in posts:
@@ -125,7 +126,8 @@ def authors_index(connection: sqlite3.Connection, variables: dict[str, Any]) -> 
     return {"authors": {"nodes": list(nodes.values())}}
 
 
-def _author_node(row: sqlite3.Row) -> dict[str, Any]:
+def author_node(row: sqlite3.Row) -> dict[str, Any]:
+    """An author with an empty list of posts, filled by the second statement."""
     return {
         "name": row["name"],
         "slug": row["slug"],

@@ -43,7 +43,8 @@ ORDER BY page.score, page.kind, page.ref
 """  # noqa: S608 (constant fragments only)
 
 
-def _node(row: sqlite3.Row) -> dict[str, Any]:
+def search_node(row: sqlite3.Row) -> dict[str, Any]:
+    """A hit's node, typed by its kind."""
     kind = row["kind"]
     if kind == 0:
         fields = {"title": row["title"], "slug": row["slug"]}
@@ -64,5 +65,7 @@ def search(connection: sqlite3.Connection, variables: dict[str, Any]) -> dict[st
         "separator": FIELD_SEPARATOR,
     }  # fmt: skip
     rows = connection.execute(SEARCH_SQL, parameters).fetchall()
-    edges = [{"snippet": snippet_html(row["document"], terms), "node": _node(row)} for row in rows]
+    edges = [
+        {"snippet": snippet_html(row["document"], terms), "node": search_node(row)} for row in rows
+    ]
     return {"search": {"totalCount": rows[0]["total"] if rows else 0, "edges": edges}}

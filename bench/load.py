@@ -26,7 +26,10 @@ class LoadResult:
     socket_errors: int
     p50_ms: float
     p99_ms: float
-    statements: float = 0.0  # per request, when the server counts them
+    statements: float | None = None  # per request, when the server counts them
+    cpu_ms: float | None = None  # server CPU (every process) per request
+    db_cpu_ms: float | None = None  # PostgreSQL's own processes' CPU per request
+    rss_mb: float | None = None  # resident memory of the server's processes afterwards
 
     @property
     def rps(self) -> float:

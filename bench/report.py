@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.load import GENERATORS, Load, LoadResult
+from bench.report_matrix import rps
 
 
 @dataclass
@@ -49,61 +50,53 @@ def machine_line() -> str:
     )
 
 
-def _rps(result: LoadResult | None) -> str:
-    return (
-        "-" if result is None else f"{result.rps:,.0f}" if result.rps >= 10 else f"{result.rps:.1f}"
-    )
-
-
-def _ratio(masthead: LoadResult, floor: LoadResult | None) -> str:
-    return "-" if floor is None or not floor.rps else f"{masthead.rps / floor.rps:.2f}x"
-
-
 def _row(result: QueryResult) -> str:
-    masthead, floor = result.masthead, result.baselines.get("floor")
-    cells = [
-        result.name, _rps(masthead), f"{masthead.p50_ms:.1f}", f"{masthead.p99_ms:.1f}",
-        f"{masthead.statements:.1f}" if masthead.statements else "-", _rps(floor),
-        _rps(result.baselines.get("naive")), _ratio(masthead, floor),
-    ]  # fmt: skip
+    row = result.masthead
+    cells = [result.name, rps(row), f"{row.p50_ms:.1f}", f"{row.p99_ms:.1f}"]
     return "| " + " | ".join(cells) + " |"
 
 
-HEADER = (
-    "| query | Masthead rps | p50 ms | p99 ms | statements/request | floor rps | naive rps "
-    "| Masthead/floor |\n|---|---:|---:|---:|---:|---:|---:|---:|"
-)
+MIXED_HEADER = "| phase | rps | p50 ms | p99 ms |\n|---|---:|---:|---:|"
 
 
-def cache_line() -> str:
-    """Whether the Masthead server answered repeated queries from its response cache."""
-    entries = os.environ.get("MASTHEAD_RESPONSE_CACHE_ENTRIES", "1000")
-    if entries.strip() == "0":
-        return "off (`MASTHEAD_RESPONSE_CACHE_ENTRIES=0`: every request executed)"
-    return f"on ({entries} entries; a hit costs one change-log check)"
+def describe(run: RunInfo) -> str:
+    """How the matrix was measured."""
+    return (
+        f"{run.posts:,} posts (the same content on both backends: PostgreSQL is loaded from "
+        f"the SQLite file with `masthead export` and `masthead import`); "
+        f"{run.load.concurrency} concurrent keep-alive clients for {run.load.duration:g} s per "
+        f"query and cell after a 2 s warm-up; load generator: {GENERATORS[run.load.generator]}. "
+        "*executed*: Masthead's response cache off (`MASTHEAD_RESPONSE_CACHE_ENTRIES=0`), every "
+        "request runs; *cached*: on (1,000 entries, the default), the load repeats one request "
+        "so almost every answer is a hit, which costs one change-log check. Statements/request: "
+        "`masthead_sql_statements_total` over GraphQL requests from `/metrics`, summed over the "
+        "workers; CPU ms/request: user and system time of every server process (workers "
+        "included, from `/proc/<pid>/stat`) over the requests answered; database CPU: the "
+        "same for the PostgreSQL processes serving the benchmark's database (`-` on SQLite, "
+        "which runs inside the server); RSS: resident memory of the server's processes after "
+        "the run. *floor*: hand-written SQL and orjson, one process, on each backend "
+        "(`bench/floor.py`, `bench/floor_pg.py`); *naive*: plain Strawberry resolvers, one "
+        "query per relation per parent (`bench/naive.py`), SQLite only."
+    )
 
 
-def render(results: list[QueryResult], run: RunInfo) -> str:
-    """The Markdown report: a heading line, the table, then how it was measured."""
+def render(sections: list[str], run: RunInfo, mixed: list[QueryResult], notes: list[str]) -> str:
+    """The Markdown report: heading line, the matrix's tables, how, mixed phase, notes."""
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"Benchmark of {date} on {machine_line()}.", "", HEADER]
-    lines += [_row(result) for result in results]
-    lines += [
-        "",
-        (
-            f"{run.posts:,} posts, SQLite; one server process each; {run.load.concurrency} "
-            f"concurrent keep-alive clients for {run.load.duration:g} s per query after a "
-            f"warm-up; load generator: {GENERATORS[run.load.generator]}. "
-            "*floor*: hand-written SQL and orjson "
-            "(`bench/floor.py`); *naive*: plain Strawberry resolvers, one query per relation "
-            "per parent (`bench/naive.py`). "
-            f"Masthead's response cache: {cache_line()}. *mixed*: the soak's load "
-            "(`soak/`) for as long on a copy of the database, reads of the six examples "
-            "beside an editor's writes (create, update on `expectedVersion`, publish, "
-            "delete), each kind timed apart."
-        ),
-    ]
-    notes = [f"- {result.name}: {note}" for result in results for note in result.notes]
+    lines = [f"Benchmark of {date} on {machine_line()}.", ""]
+    lines += [section + "\n" for section in sections if section]
+    lines.append(describe(run))
+    if mixed:
+        lines += ["", "#### Mixed reads and writes (SQLite, one process, cached)", "",
+                  MIXED_HEADER, *map(_row, mixed), "", MIXED_TEXT]  # fmt: skip
+    notes = notes + [f"{result.name}: {note}" for result in mixed for note in result.notes]
     if notes:
-        lines += ["", "Notes:", *notes]
+        lines += ["", "Notes:", *(f"- {note}" for note in notes)]
     return "\n".join(lines) + "\n"
+
+
+MIXED_TEXT = (
+    "*mixed*: the soak's load (`soak/`) for as long on a copy of the database, reads of the "
+    "six examples beside an editor's writes (create, update on `expectedVersion`, publish, "
+    "delete), each kind timed apart."
+)

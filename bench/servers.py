@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -27,6 +29,12 @@ class Server:
     name: str
     base_url: str
     process: subprocess.Popen[bytes]
+    workers: int = 1
+
+    @property
+    def pid(self) -> int:
+        """The process it was started as, leader of its own session (workers included)."""
+        return self.process.pid
 
     @property
     def graphql_url(self) -> str:
@@ -60,17 +68,31 @@ def _wait_healthy(server: Server, log_file: Path) -> None:
 
 
 @contextmanager
-def running_server(
-    name: str, command: Sequence[str], *, port: int, env: Mapping[str, str], log_dir: Path
+def running_server(  # noqa: PLR0913 - each is a separate fact about the server
+    name: str,
+    command: Sequence[str],
+    *,
+    port: int,
+    env: Mapping[str, str],
+    log_dir: Path,
+    workers: int = 1,
 ) -> Iterator[Server]:
-    """Start `command` (which listens on `port`), wait for `/healthz`, stop it on exit."""
+    """Start `command` (which listens on `port`), wait for `/healthz`, stop it on exit.
+
+    It runs in a session of its own: its CPU time and memory are read over the session's
+    processes, and whatever of it outlives the stop is killed with the session.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{name}.log"
     with log_file.open("wb") as log:
         process = subprocess.Popen(
-            command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+            command,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        server = Server(name, f"http://127.0.0.1:{port}", process)
+        server = Server(name, f"http://127.0.0.1:{port}", process, workers)
         try:
             _wait_healthy(server, log_file)
             yield server
@@ -81,6 +103,8 @@ def running_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # a worker left behind
 
 
 def serve_baseline(create_app: Callable[[Path], Starlette], description: str | None) -> None:

@@ -1,5 +1,5 @@
 """The benchmark's hand-written SQL floor returns exactly Masthead's data for each example,
-so the two are compared on the same work."""
+on each backend, so the two are compared on the same work."""
 
 from __future__ import annotations
 
@@ -12,15 +12,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.floor import create_app
+from bench.floor_pg import create_app as create_pg_app
 from bench.queries import load_examples, request_body
 from masthead.models import ContentStatus
 from tests import backends
 from tests.conftest import GraphQLClient
 from tests.factories import Factory
 
-pytestmark = pytest.mark.skipif(
-    backends.BACKEND != "sqlite", reason="the floor reads the SQLite file directly"
-)
 EXAMPLES = {example.name: example for example in load_examples()}
 
 
@@ -61,9 +59,15 @@ async def test_floor_answers_each_example_with_mastheads_data(
     expected = await gql.data(example.query, example.variables)
     assert all(value is not None for value in expected.values()), expected
 
-    floor = create_app(Path(make_url(database_url).database or ""))
+    if backends.BACKEND == "sqlite":
+        floor = create_app(Path(make_url(database_url).database or ""))
+    else:
+        floor = create_pg_app(database_url, pool_size=2)
     transport = httpx.ASGITransport(app=floor)
-    async with httpx.AsyncClient(transport=transport, base_url="http://floor") as client:
+    async with (
+        floor.router.lifespan_context(floor),
+        httpx.AsyncClient(transport=transport, base_url="http://floor") as client,
+    ):
         response = await client.post(f"/graphql?q={name}", content=request_body(example))
 
     assert response.json() == {"data": expected}
