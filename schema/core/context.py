@@ -17,7 +17,7 @@ T = TypeVar("T")
 # The column names of each result's rows: one result's rows share them, and a shared
 # statement's results share them too. Bounded: statements built per request add theirs.
 _NAMES: dict[Any, tuple[str, ...]] = {}
-_MOST_NAMES = 512
+_MOST_NAMES = 64
 
 
 def _names(row: Any) -> tuple[str, ...]:
