@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bench.floor_search import SEARCH_PAGE
 from bench.floor_sql import POST_ORDER
 
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
@@ -138,22 +139,4 @@ hits AS (
     {_branch(0, "posts", visible)} UNION ALL {_branch(1, "pages", visible)}
     UNION ALL {_branch(2, "authors", None)} UNION ALL {_branch(3, "tags", None)}
 ),
-page AS (SELECT * FROM hits ORDER BY score, kind, ref LIMIT :first)
-SELECT page.kind,
-       coalesce(post.title, pg.title, author.name, tag.name) AS title,
-       coalesce(post.slug, author.slug, tag.slug) AS slug, pg.path,
-       CASE page.kind
-           WHEN 0 THEN coalesce(post.body, '') || :separator || coalesce(post.excerpt, '')
-                       || :separator || post.title
-           WHEN 1 THEN coalesce(pg.body, '') || :separator || pg.title
-           WHEN 2 THEN coalesce(author.bio, '') || :separator || author.name
-           ELSE coalesce(tag.description, '') || :separator || tag.name
-       END AS document,
-       (SELECT count(*) FROM hits) AS total
-FROM page
-LEFT JOIN posts post ON page.kind = 0 AND post.id = page.ref
-LEFT JOIN pages pg ON page.kind = 1 AND pg.id = page.ref
-LEFT JOIN authors author ON page.kind = 2 AND author.id = page.ref
-LEFT JOIN tags tag ON page.kind = 3 AND tag.id = page.ref
-ORDER BY page.score, page.kind, page.ref
-""")  # noqa: S608
+{SEARCH_PAGE}""")

@@ -11,17 +11,8 @@ from masthead.resolvers.search_text import FIELD_SEPARATOR, fts5_match, search_t
 
 # Masthead's index: rowid = id * 4 + kind (0 post, 1 page, 2 author, 3 tag); bm25 weights
 # body 1, summary 4, title 10. Snippets are cut in Python from the page's documents.
-SEARCH_SQL = f"""
-WITH hits AS (
-    SELECT s.rowid % 4 AS kind, s.rowid / 4 AS ref, bm25(search_index, 1.0, 4.0, 10.0) AS score
-    FROM search_index s
-    WHERE search_index MATCH :match AND (
-        (s.rowid % 4 = 0
-         AND EXISTS (SELECT 1 FROM posts p WHERE p.id = s.rowid / 4 AND {visible()}))
-        OR (s.rowid % 4 = 1
-            AND EXISTS (SELECT 1 FROM pages p WHERE p.id = s.rowid / 4 AND {visible()}))
-        OR s.rowid % 4 IN (2, 3))
-),
+# The page of hits and the fields their snippets come from: the same on both backends.
+SEARCH_PAGE = """
 page AS (SELECT * FROM hits ORDER BY score, kind, ref LIMIT :first)
 SELECT page.kind,
        coalesce(post.title, pg.title, author.name, tag.name) AS title,
@@ -40,7 +31,19 @@ LEFT JOIN pages pg ON page.kind = 1 AND pg.id = page.ref
 LEFT JOIN authors author ON page.kind = 2 AND author.id = page.ref
 LEFT JOIN tags tag ON page.kind = 3 AND tag.id = page.ref
 ORDER BY page.score, page.kind, page.ref
-"""  # noqa: S608 (constant fragments only)
+"""
+SEARCH_SQL = f"""
+WITH hits AS (
+    SELECT s.rowid % 4 AS kind, s.rowid / 4 AS ref, bm25(search_index, 1.0, 4.0, 10.0) AS score
+    FROM search_index s
+    WHERE search_index MATCH :match AND (
+        (s.rowid % 4 = 0
+         AND EXISTS (SELECT 1 FROM posts p WHERE p.id = s.rowid / 4 AND {visible()}))
+        OR (s.rowid % 4 = 1
+            AND EXISTS (SELECT 1 FROM pages p WHERE p.id = s.rowid / 4 AND {visible()}))
+        OR s.rowid % 4 IN (2, 3))
+),
+{SEARCH_PAGE}"""  # noqa: S608 (constant fragments only)
 
 
 def search_node(row: sqlite3.Row) -> dict[str, Any]:
