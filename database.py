@@ -188,7 +188,10 @@ def create_engine(
     url = async_database_url(url) if url else settings.database_url
     if is_sqlite(url):
         engine = create_async_engine(
-            url, pool_size=settings.pool_size, max_overflow=10, module=one_trip_module()
+            url,
+            pool_size=settings.pool_size,
+            max_overflow=10,
+            module=one_trip_module(settings.sqlite_inline_read_ms),
         )
         _configure_sqlite(engine, settings)
         _watch_sqlite_file(engine, must_exist=must_exist)

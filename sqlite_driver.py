@@ -1,17 +1,25 @@
-"""SQLAlchemy's aiosqlite adapter with one trip to the connection's thread per statement.
+"""SQLAlchemy's aiosqlite adapter: one thread trip per statement, and none for a cheap read.
 
 aiosqlite runs each call on its connection's own thread, and SQLAlchemy's adapter makes
 four calls a statement (open a cursor, execute, fetch, close), each a hand-over between
 threads and a wake-up of the event loop. This adapter's cursor does all four in one call,
 and a read's connection goes back to the pool without a trip for a rollback.
+
+A hand-over costs more than most of Masthead's reads: with many requests in flight, every
+pooled connection's thread contends with the event loop for the interpreter, and a home
+page costs twice its CPU. So a read statement seen to be cheap (`ReadCosts`) runs on the
+event loop itself, with no hand-over. It is held to a budget there: past it SQLite
+interrupts it, and it runs again on its connection's thread (a read can run twice), as
+does every write, every statement inside a transaction and every statement not seen yet.
 The statement, the rows, the errors and the transaction are SQLite's and SQLAlchemy's
-own; only the number of hand-overs changes.
+own; only where and with how many hand-overs a statement runs changes.
 """
 
 from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from typing import Any, cast
 
 import aiosqlite
@@ -23,10 +31,17 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 
 Outcome = tuple[Any, list[Any], int, int | None]
+# SQLite calls the budget's check every this many steps of its virtual machine.
+BUDGET_CHECK_STEPS = 2000
+# An inline read is interrupted (and run again on its thread) past this many times the
+# cost below which reads run inline.
+BUDGET_FACTOR = 5
+# Statements whose cost is remembered; past it, the record starts over.
+REMEMBERED_STATEMENTS = 4096
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
-    """On the connection's thread: the statement, its rows, what the cursor tells of it."""
+    """The statement, its rows, what the cursor tells of it (on any one thread at a time)."""
     cursor = connection.cursor()
     try:
         cursor.execute(operation, () if parameters is None else parameters)
@@ -34,6 +49,81 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> Out
         return cursor.description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def _timed_run(
+    connection: sqlite3.Connection, operation: str, parameters: Any
+) -> tuple[Outcome, float, bool]:
+    """On the connection's thread: `_run`, its CPU seconds, and whether it was a plain read.
+
+    A plain read began outside a transaction and left none open: SQLite's module begins
+    one before any statement that writes. CPU time, not wall time: a thread that waited
+    for the interpreter or the processor did not make the statement cost more.
+    """
+    outside = not connection.in_transaction
+    started = time.thread_time()
+    outcome = _run(connection, operation, parameters)
+    seconds = time.thread_time() - started
+    return outcome, seconds, outside and not connection.in_transaction and bool(outcome[0])
+
+
+class ReadCosts:
+    """What each read statement cost, to run the cheap ones on the event loop.
+
+    A statement is known by its SQL text, which SQLAlchemy compiles once per shape. Only
+    statements seen to be plain reads are remembered, as a moving average of CPU seconds.
+    The budget of an inline run is wall time: the event loop waits for it, whatever the
+    statement waits for.
+    """
+
+    def __init__(self, inline_below_ms: float) -> None:
+        self.inline_below = inline_below_ms / 1000
+        self.budget = self.inline_below * BUDGET_FACTOR
+        self._seconds: dict[str, float] = {}
+
+    def inline(self, operation: str) -> bool:
+        """Whether this statement, a plain read, has cost less than the inline limit."""
+        seconds = self._seconds.get(operation)
+        return seconds is not None and seconds < self.inline_below
+
+    def note(self, operation: str, seconds: float, *, plain_read: bool) -> None:
+        """Remember a run: its cost if it was a plain read; else that it runs on the thread."""
+        if not plain_read:
+            self._seconds.pop(operation, None)
+            return
+        if self.inline_below <= 0:
+            return
+        known = self._seconds.get(operation)
+        if known is None and len(self._seconds) >= REMEMBERED_STATEMENTS:
+            self._seconds.clear()
+        self._seconds[operation] = seconds if known is None else (3 * known + seconds) / 4
+
+    def run_inline(
+        self, connection: sqlite3.Connection, operation: str, parameters: Any
+    ) -> Outcome | None:
+        """Run a known cheap read here; None if it ran past the budget and was stopped."""
+        deadline = time.perf_counter() + self.budget
+        over: list[bool] = []
+
+        def past_budget() -> bool:
+            if time.perf_counter() > deadline:
+                over.append(True)
+                return True
+            return False
+
+        connection.set_progress_handler(past_budget, BUDGET_CHECK_STEPS)
+        started = time.thread_time()
+        try:
+            outcome = _run(connection, operation, parameters)
+        except sqlite3.OperationalError:
+            if not over:
+                raise
+            self.note(operation, self.budget, plain_read=True)
+            return None
+        finally:
+            connection.set_progress_handler(None, 0)
+        self.note(operation, time.thread_time() - started, plain_read=True)
+        return outcome
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -71,13 +161,18 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
         async with self._adapt_connection._execute_mutex:  # noqa: SLF001
             connection = self._connection
-            self._outcome = await connection._execute(  # noqa: SLF001
-                _run,
-                connection._conn,  # noqa: SLF001
-                operation,
-                parameters,
-            )
-            self._rows = collections.deque(self._outcome[1])
+            driver: sqlite3.Connection = connection._conn  # noqa: SLF001
+            costs: ReadCosts = self._adapt_connection.dbapi.read_costs
+            outcome = None
+            if not driver.in_transaction and costs.inline(operation):
+                outcome = costs.run_inline(driver, operation, parameters)
+            if outcome is None:
+                outcome, seconds, plain_read = await connection._execute(  # noqa: SLF001
+                    _timed_run, driver, operation, parameters
+                )
+                costs.note(operation, seconds, plain_read=plain_read)
+            self._outcome = outcome
+            self._rows = collections.deque(outcome[1])
             return self
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
@@ -124,7 +219,14 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """The DB-API module SQLAlchemy's aiosqlite dialect is given (`module=`)."""
+    """The DB-API module SQLAlchemy's aiosqlite dialect is given (`module=`).
+
+    One per engine: it holds the costs of the engine's read statements.
+    """
+
+    def __init__(self, inline_below_ms: float) -> None:
+        super().__init__(aiosqlite, sqlite3)
+        self.read_costs = ReadCosts(inline_below_ms)
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         """SQLAlchemy's connection, with its cursors swapped for one-trip ones."""
@@ -132,6 +234,9 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
         return OneTripConnection(self, adapted._connection)  # noqa: SLF001
 
 
-def one_trip_module() -> OneTripDBAPI:
-    """The module to pass as `create_async_engine(..., module=...)` for SQLite."""
-    return OneTripDBAPI(aiosqlite, sqlite3)
+def one_trip_module(inline_below_ms: float = 0) -> OneTripDBAPI:
+    """The module to pass as `create_async_engine(..., module=...)` for SQLite.
+
+    Plain reads that cost less than `inline_below_ms` run on the event loop (0: none do).
+    """
+    return OneTripDBAPI(inline_below_ms)
