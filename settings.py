@@ -188,6 +188,9 @@ class Settings(BaseSettings):
     # SQLite reads seen to cost less than this run on the event loop, not on their
     # connection's thread (0: every statement on its thread). sqlite_driver.py says why.
     sqlite_inline_read_ms: float = Field(default=2.0, ge=0, le=100)
+    # SQLite reads of shared statements run on the driver, compiled once (off: through
+    # SQLAlchemy's execution every time; the same rows). resolvers/core/direct_reads.py.
+    sqlite_direct_reads: bool = True
     # The most bytes of the `Surrogate-Key` and `Cache-Tag` headers of a public answer:
     # past it, the site and list keys only (0: no such headers, and nothing recorded).
     surrogate_key_bytes: int = Field(default=8192, ge=0)

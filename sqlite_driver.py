@@ -71,9 +71,9 @@ class ReadCosts:
     """What each read statement cost, to run the cheap ones on the event loop.
 
     A statement is known by its SQL text, which SQLAlchemy compiles once per shape. Only
-    statements seen to be plain reads are remembered, as a moving average of CPU seconds.
-    The budget of an inline run is wall time: the event loop waits for it, whatever the
-    statement waits for.
+    statements seen to be plain reads are remembered, as a moving average of seconds: CPU
+    seconds on the connection's thread, wall seconds on the event loop (which waits for
+    the statement, whatever the statement waits for).
     """
 
     def __init__(self, inline_below_ms: float) -> None:
@@ -112,7 +112,7 @@ class ReadCosts:
             return False
 
         connection.set_progress_handler(past_budget, BUDGET_CHECK_STEPS)
-        started = time.thread_time()
+        started = time.perf_counter()
         try:
             outcome = _run(connection, operation, parameters)
         except sqlite3.OperationalError:
@@ -122,7 +122,8 @@ class ReadCosts:
             return None
         finally:
             connection.set_progress_handler(None, 0)
-        self.note(operation, time.thread_time() - started, plain_read=True)
+        # Wall time: what the event loop waited (and `thread_time` is a system call).
+        self.note(operation, time.perf_counter() - started, plain_read=True)
         return outcome
 
 
@@ -159,21 +160,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return 0 if self._outcome is None else (self._outcome[3] or 0)
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
-        async with self._adapt_connection._execute_mutex:  # noqa: SLF001
-            connection = self._connection
-            driver: sqlite3.Connection = connection._conn  # noqa: SLF001
-            costs: ReadCosts = self._adapt_connection.dbapi.read_costs
-            outcome = None
-            if not driver.in_transaction and costs.inline(operation):
-                outcome = costs.run_inline(driver, operation, parameters)
-            if outcome is None:
-                outcome, seconds, plain_read = await connection._execute(  # noqa: SLF001
-                    _timed_run, driver, operation, parameters
-                )
-                costs.note(operation, seconds, plain_read=plain_read)
-            self._outcome = outcome
-            self._rows = collections.deque(outcome[1])
-            return self
+        adapted = cast("OneTripConnection", self._adapt_connection)
+        self._outcome = outcome = await adapted.run(operation, parameters)
+        self._rows = collections.deque(outcome[1])
+        return self
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
         async with self._adapt_connection._execute_mutex:  # noqa: SLF001
@@ -202,6 +192,27 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     __slots__ = ()
     _cursor_cls = OneTripCursor  # type: ignore[assignment]
+
+    async def run(self, operation: str, parameters: Any) -> Outcome:
+        """One statement, where its cost says: inline if a known cheap read, else its thread.
+
+        Cursors run their statements here, and so may a caller that compiled a statement
+        itself (`resolvers/core/direct_reads.py`).
+        """
+        async with self._execute_mutex:
+            connection: Any = self._connection  # aiosqlite's, whose `_execute` is untyped
+            driver: sqlite3.Connection = connection._conn  # noqa: SLF001
+            costs: ReadCosts = self.dbapi.read_costs
+            outcome = None
+            if not driver.in_transaction and costs.inline(operation):
+                outcome = costs.run_inline(driver, operation, parameters)
+            if outcome is None:
+                ran: tuple[Outcome, float, bool] = await connection._execute(  # noqa: SLF001
+                    _timed_run, driver, operation, parameters
+                )
+                outcome, seconds, plain_read = ran
+                costs.note(operation, seconds, plain_read=plain_read)
+            return outcome
 
     def _in_transaction(self) -> bool:
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]

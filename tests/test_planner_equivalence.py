@@ -1,6 +1,9 @@
 """Planned and generic execution give byte-identical answers: every read operation of the
 suite and of GraphiQL's examples, with many variables, for the public and a preview token,
-sent to an app with the planner on and one with it off over the same seeded database."""
+sent to an app with the planner on and one with it off over the same seeded database.
+
+The generic app also runs every statement through SQLAlchemy's execution (on SQLite the
+planned one runs shared statements on the driver directly, `direct_reads.py`)."""
 
 from __future__ import annotations
 
@@ -101,7 +104,11 @@ async def apps(
     viewers = {"anonymous": {}, "preview": {"Authorization": f"Bearer {secret}"}}
     samples = await sample_content(engine, NOW)
     made = [
-        create_app(settings.model_copy(update={"planner": on}), engine, lambda: NOW)
+        create_app(
+            settings.model_copy(update={"planner": on, "sqlite_direct_reads": on}),
+            engine,
+            lambda: NOW,
+        )
         for on in (True, False)
     ]
     planned, generic = (_client(app) for app in made)

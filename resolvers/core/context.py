@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Row
+from sqlalchemy import ClauseElement, Executable, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
+from masthead.resolvers.core.direct_reads import DirectExecution, DirectRead, direct_read
 from masthead.resolvers.core.read_keys import Lookup, ReadKeys
+from masthead.resolvers.core.statements import is_shared
 from masthead.settings import Settings, get_settings
+from masthead.sqlite_driver import OneTripConnection
 
 LoadFunction = Callable[[list[Any]], Awaitable[Sequence[Any]]]
 DRAFT_READERS = frozenset({"preview", "author", "editor", "admin"})
@@ -68,6 +72,8 @@ class ReadContext:
         self.default_locale = default_locale
         self.media_base_url = media_base_url
         self._connection: AsyncConnection | None = None
+        # The connection's driver, when statements may run on it directly (SQLite).
+        self._driver: OneTripConnection | None = None
         self._lock = asyncio.Lock()
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
         # Values the operation computes once and reads many times (e.g. parsed selections).
@@ -104,17 +110,56 @@ class ReadContext:
                 # A loader still running after its operation failed elsewhere: opening a
                 # connection now would leave it open, since the operation closed already.
                 raise OperationFinishedError
-            if self._connection is None:
-                connection = await self.engine.connect()
-                if self.closed:  # the operation ended while this connection was opening
-                    await connection.close()
-                    raise OperationFinishedError
-                self._connection = connection
-            result = await self._connection.execute(statement, values)
-            rows = result.all()
+            connection = self._connection or await self._connect()
+            direct = self._direct(statement)
+            rows = None if direct is None else await self._run_direct(direct, values)
+            if rows is not None and direct is not None:
+                if self.read_keys is not None:
+                    self.read_keys.note_reads(direct.reads, rows, lookup)
+                return rows
+            result = await connection.execute(statement, values)
+            found = result.all()
         if self.read_keys is not None:
-            self.read_keys.note(result, rows, lookup)
-        return rows
+            self.read_keys.note(result, found, lookup)
+        return found
+
+    async def _connect(self) -> AsyncConnection:
+        connection = await self.engine.connect()
+        if self.closed:  # the operation ended while this connection was opening
+            await connection.close()
+            raise OperationFinishedError
+        self._connection = connection
+        if self.settings.sqlite_direct_reads:
+            raw = await connection.get_raw_connection()
+            adapted = raw.dbapi_connection
+            self._driver = adapted if isinstance(adapted, OneTripConnection) else None
+        return connection
+
+    def _direct(self, statement: Executable) -> DirectRead | None:
+        if self._driver is None or not isinstance(statement, ClauseElement):
+            return None
+        return direct_read(statement, self.engine.dialect) if is_shared(statement) else None
+
+    async def _run_direct(self, direct: DirectRead, values: dict[str, Any]) -> list[Any] | None:
+        """The rows of a direct run, or None when SQLAlchemy must run the statement.
+
+        A statement the driver refuses runs again through SQLAlchemy, which raises (and
+        handles) the error as every other statement's.
+        """
+        ran = direct.statement(values)
+        connection, driver = self._connection, self._driver
+        if ran is None or connection is None or driver is None:
+            return None
+        sql, flat = ran
+        execution = DirectExecution(direct.compiled, {**direct.constants, **values})
+        sync = connection.sync_connection
+        if sync is not None:  # an open connection's; its listeners count statements
+            sync.dispatch.before_cursor_execute(sync, None, sql, flat, execution, False)
+        try:
+            outcome = await driver.run(sql, flat)
+        except sqlite3.Error:
+            return None
+        return direct.rows(outcome[1])
 
     def loader(self, key: Hashable, make: Callable[[], LoadFunction]) -> DataLoader[Any, Any]:
         """The operation's loader for `key`: `make` builds its statement once per operation."""
@@ -166,6 +211,7 @@ class ReadContext:
     async def _release(self) -> None:
         if self._connection is not None:
             connection, self._connection = self._connection, None
+            self._driver = None
             if self.abandoned:
                 await connection.invalidate()
             await connection.close()

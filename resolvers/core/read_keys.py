@@ -138,7 +138,12 @@ class ReadKeys:
         self, result: CursorResult[Any], rows: Sequence[Any], lookup: Lookup | None = None
     ) -> None:
         """Record one statement's keys (one set update per type, not one per field)."""
-        reads = _reads_of(result)
+        self.note_reads(_reads_of(result), rows, lookup)
+
+    def note_reads(
+        self, reads: StatementReads, rows: Sequence[Any], lookup: Lookup | None = None
+    ) -> None:
+        """`note`, for a statement whose reads are known (one run on the driver directly)."""
         types = reads.types
         if lookup is not None and lookup.entity_type in reads.single:
             self._ids(lookup.entity_type).update(lookup.ids)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any, TypeVar
+from weakref import WeakSet
 
 from sqlalchemy import BindParameter, bindparam
 
@@ -44,13 +45,24 @@ _STATEMENTS: BoundedCache[Hashable, Any] = BoundedCache(
 )
 
 
+# Every shared statement still held: these, and no statement built per request, are
+# worth compiling once for a direct run (`direct_reads.py`).
+_SHARED: WeakSet[Any] = WeakSet()
+
+
 def shared_statement(key: Hashable, build: Callable[[], T]) -> T:
     """The statement built for `key`, built now if no operation of its shape built it yet."""
     statement = _STATEMENTS.get(key)
     if statement is None:
         statement = build()
         _STATEMENTS.put(key, statement)
+        _SHARED.add(statement)
     return statement  # type: ignore[no-any-return]
+
+
+def is_shared(statement: object) -> bool:
+    """Whether `statement` came from `shared_statement` (and is reused by its shape)."""
+    return statement in _SHARED
 
 
 def statement_cache_size() -> CacheSize:

@@ -21,6 +21,9 @@ _MOST_NAMES = 64
 
 
 def _names(row: Any) -> tuple[str, ...]:
+    if isinstance(row, tuple):  # a named row of a direct read: its class holds the names
+        fields: tuple[str, ...] = row._fields  # type: ignore[attr-defined]
+        return fields
     layout = row._parent  # noqa: SLF001 (the rows' metadata: its identity keys the names)
     names = _NAMES.get(layout)
     if names is None:
