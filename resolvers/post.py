@@ -21,7 +21,7 @@ from strawberry.dataloader import DataLoader
 from masthead.models import Post, PostCoAuthor, PostTag
 from masthead.resolvers.author import AUTHOR_COLUMNS, AUTHOR_FILTERS, authors
 from masthead.resolvers.core.bodies import body_part
-from masthead.resolvers.core.content import LIVE
+from masthead.resolvers.core.content import LIVE, dated_for
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
 from masthead.resolvers.core.listing import Children, Listing
@@ -131,6 +131,7 @@ POST_LISTING = Listing(
     primary_key=SortKey("pk", posts.c.id, descending=True),
     default_order=("PUBLISHED_AT_DESC",),
     scope=post_scope,
+    never_null=dated_for,
 )
 
 POSTS_OF_AUTHOR = Children("Author.posts", posts.c.author_id, posts)
@@ -243,7 +244,7 @@ def _related_statement(ctx: ReadContext, parents: int, first: int, locale: str) 
             SortKey("published_at", posts.c.published_at, descending=True, nullable=True),
             SortKey("id", posts.c.id, descending=True),
         ),
-    )
+    ).without_nulls(dated_for(ctx.viewer))
     grouping = Grouping(POST_COLUMNS, posts.c.id, shared.c.source_id)
     request = PageRequest(size=first, after=None, before=None, backwards=False)
     return grouped_page_statement(candidates, grouping, ordering, request, parents=parents)
