@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from masthead.models import Page
 from masthead.resolvers.core.bodies import body_part
-from masthead.resolvers.core.content import LIVE
+from masthead.resolvers.core.content import LIVE, dated_for
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
 from masthead.resolvers.core.listing import Listing
@@ -89,6 +89,7 @@ PAGE_LISTING = Listing(
     primary_key=SortKey("pk", pages.c.id),
     default_order=("PATH_ASC",),
     scope=page_scope,
+    never_null=dated_for,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -21,7 +22,7 @@ from strawberry.dataloader import DataLoader
 from masthead.models import Post, PostCoAuthor, PostTag
 from masthead.resolvers.author import AUTHOR_COLUMNS, AUTHOR_FILTERS, authors
 from masthead.resolvers.core.bodies import body_part
-from masthead.resolvers.core.content import LIVE
+from masthead.resolvers.core.content import LIVE, dated_for
 from masthead.resolvers.core.context import ReadContext, Viewer
 from masthead.resolvers.core.ids import decode_id
 from masthead.resolvers.core.listing import Children, Listing
@@ -33,10 +34,11 @@ from masthead.resolvers.core.pagination import (
     PageRequest,
     SortKey,
     grouped_page_statement,
+    page_statement,
     parent_parameters,
     parse_datetime,
 )
-from masthead.resolvers.core.statements import KEYS, NOW, SqlTime, shared_statement
+from masthead.resolvers.core.statements import KEYS, NOW, PARENT_KEY, SqlTime, shared_statement
 from masthead.resolvers.core.where import ColumnFilter, FilterSpec, ToMany, ToOne
 from masthead.resolvers.tag import TAG_FILTERS, tags
 
@@ -131,6 +133,7 @@ POST_LISTING = Listing(
     primary_key=SortKey("pk", posts.c.id, descending=True),
     default_order=("PUBLISHED_AT_DESC",),
     scope=post_scope,
+    never_null=dated_for,
 )
 
 POSTS_OF_AUTHOR = Children("Author.posts", posts.c.author_id, posts)
@@ -243,10 +246,34 @@ def _related_statement(ctx: ReadContext, parents: int, first: int, locale: str) 
             SortKey("published_at", posts.c.published_at, descending=True, nullable=True),
             SortKey("id", posts.c.id, descending=True),
         ),
-    )
-    grouping = Grouping(POST_COLUMNS, posts.c.id, shared.c.source_id)
+    ).without_nulls(dated_for(ctx.viewer))
     request = PageRequest(size=first, after=None, before=None, backwards=False)
+    if parents == 1:
+        return _one_source_page(candidates, ordering, request, shared.c.source_id)
+    grouping = Grouping(POST_COLUMNS, posts.c.id, shared.c.source_id)
     return grouped_page_statement(candidates, grouping, ordering, request, parents=parents)
+
+
+def _one_source_page(
+    candidates: Select[Any], ordering: Ordering, request: PageRequest, source: ColumnElement[int]
+) -> Select[Any]:
+    """One source post's page, ranked on narrow rows; the wide columns of the winners only.
+
+    Thousands of posts share a tag with any post. Ranked with every column, PostgreSQL's
+    generic plan (a prepared statement's, from its sixth run) hashed each visible post
+    whole and spilled to disk: 62 ms against 28 at 20,000 posts.
+    """
+    sort_columns = [key.column.label(f"sort_{n}") for n, key in enumerate(ordering.keys)]
+    narrow = candidates.with_only_columns(
+        posts.c.id.label("ranked_key"), source.label("group_key"), *sort_columns
+    ).where(source == PARENT_KEY)
+    page = page_statement(narrow, ordering, request).subquery("page")
+    ranked = Ordering(
+        ordering.name,
+        tuple(replace(key, column=page.c[f"sort_{n}"]) for n, key in enumerate(ordering.keys)),
+    )
+    wide = select(*POST_COLUMNS, page.c.group_key).join(page, posts.c.id == page.c.ranked_key)
+    return page_statement(wide, ranked, request)
 
 
 def _related_loader(ctx: ReadContext, first: int, locale: str) -> DataLoader[int, list[Any]]:

@@ -155,11 +155,18 @@ _RANK_NORMALIZATION = 1  # divide by 1 + log(length): long bodies do not win by 
 def _postgresql_hits(
     ctx: ReadContext, terms: tuple[str, ...], sources: list[SearchSource], locale: str | None
 ) -> CompoundSelect[Any]:
+    """Each table's visible matches with their rank.
+
+    The query is a scalar subquery: computed once per statement, not once per ranked row,
+    and unknown to the planner, which then reads the GIN index. Knowing the words, it
+    would see a common one match most posts and scan the table, reading every row's
+    vector out of TOAST to test it (1.5x the time of the index at 20,000 posts).
+    """
+    query = select(func.to_tsquery(_CONFIG, tsquery_text(terms))).scalar_subquery()
     branches = []
     for source in sources:
         entries = source.table
         vector: ColumnElement[Any] = literal_column(f"{entries.name}.search_vector")
-        query = func.to_tsquery(_CONFIG, tsquery_text(terms))
         score = -func.ts_rank(vector, query, _RANK_NORMALIZATION, type_=Float)
         branches.append(
             select(

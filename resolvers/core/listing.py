@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, select
 
-from masthead.resolvers.core.context import LoadFunction, ReadContext
+from masthead.resolvers.core.context import LoadFunction, ReadContext, Viewer
 from masthead.resolvers.core.loaders import count_rows, counted_rows, counts_by_key
 from masthead.resolvers.core.pagination import (
     Grouping,
@@ -47,6 +47,8 @@ class Listing:
     primary_key: SortKey
     default_order: tuple[str, ...]
     scope: Scope
+    # The sort keys the scope keeps from NULL for a viewer (the public's posts are dated).
+    never_null: Callable[[Viewer], Collection[str]] = lambda _viewer: ()
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,10 @@ class ListPage:
     count: Callable[[], Awaitable[int]] = field(repr=False)
 
 
-def _plan(listing: Listing, args: ListArgs) -> tuple[Ordering, PageRequest]:
+def _plan(ctx: ReadContext, listing: Listing, args: ListArgs) -> tuple[Ordering, PageRequest]:
     ordering = build_ordering(
         args.order_by or listing.default_order, listing.orderings, listing.primary_key
-    )
+    ).without_nulls(listing.never_null(ctx.viewer))
     request = page_request(
         ordering, first=args.first, after=args.after, last=args.last, before=args.before
     )
@@ -101,7 +103,7 @@ def _conditions(ctx: ReadContext, listing: Listing, args: ListArgs) -> list[Colu
 
 async def list_page(ctx: ReadContext, listing: Listing, args: ListArgs) -> ListPage:
     """A root connection's page: one statement, plus one count when `totalCount` is read."""
-    ordering, request = _plan(listing, args)
+    ordering, request = _plan(ctx, listing, args)
     shape = (listing.name, repr(args), ctx.shape)
 
     def base() -> Select[Any]:
@@ -141,7 +143,7 @@ def child_page_loader(
     grouping = Grouping(listing.columns, listing.table.c.id, children.parent_key)
 
     def make() -> LoadFunction:
-        ordering, request = _plan(listing, args)
+        ordering, request = _plan(ctx, listing, args)
 
         def statement(parents: int) -> Select[Any]:
             key = ("child_pages", *name, parents == 1, ctx.shape)

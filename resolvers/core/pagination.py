@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_
 
 from masthead.resolvers.core.errors import BadUserInput
 from masthead.resolvers.core.statements import KEYS, PARENT_KEY
@@ -49,6 +49,16 @@ class Ordering:
     def reversed(self) -> Ordering:
         """The order used to read a page backwards (`last`/`before`)."""
         return Ordering(self.name, tuple(key.reversed() for key in self.keys))
+
+    def without_nulls(self, names: Collection[str]) -> Ordering:
+        """The same order over rows whose `names` keys are never NULL (the scope rules it out).
+
+        The rows and cursors are the same; the SQL drops `NULLS LAST` and compares the keys
+        as one row value, so PostgreSQL walks a plain index in that order instead of
+        sorting every visible row (SQLite's plan is the same either way).
+        """
+        keys = tuple(replace(k, nullable=False) if k.name in names else k for k in self.keys)
+        return Ordering(self.name, keys)
 
 
 def build_ordering(
@@ -149,11 +159,14 @@ def after_condition(
     """Rows strictly after `values` in `ordering` (lexicographic keyset comparison)."""
     simple = (
         all(not k.nullable for k in ordering.keys)
+        and None not in values  # a cursor from a viewer who sees undated rows
         and len({k.descending for k in ordering.keys}) == 1
     )
     if simple:
         row = tuple_(*(k.column for k in ordering.keys))
-        bound = tuple_(*values)
+        # Each value bound as its column's type (UTC timestamps), as `column < value` does.
+        pairs = zip(ordering.keys, values, strict=True)
+        bound = tuple_(*(literal(value, key.column.type) for key, value in pairs))
         return row < bound if ordering.keys[0].descending else row > bound
     branches = []
     ties: list[Any] = []
