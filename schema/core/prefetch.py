@@ -120,13 +120,32 @@ async def _prefetch_one(
 ) -> None:
     keys = [relation.key(parent) for parent in objects]
     present = [key for key in keys if key is not None]
-    loaded = dict(zip(present, await relation.loader(info.context).load_many(present), strict=True))
+    loaded = dict(
+        zip(present, await _load_many(relation.loader(info.context), present), strict=True)
+    )
     children: list[Any] = []
     for parent, key in zip(objects, keys, strict=True):
         value = relation.build(parent, loaded[key] if key is not None else None)
         parent.__dict__[_PREFIX + name] = value
         children.extend(value if isinstance(value, list) else [] if value is None else [value])
     await prefetch(info, children, selections)
+
+
+async def _load_many(loader: DataLoader[Any, Any], keys: list[Any]) -> list[Any]:
+    """`loader.load_many(keys)` without `gather`: futures read in turn, not gathered.
+
+    The keys join the loader's batch as usual, and that one batch sets their futures.
+    `gather` adds a callback to each future and the loop runs one per key; here only the
+    first wait suspends (a page of 20 posts: 3 wake-ups instead of 60).
+    """
+    futures = [loader.load(key) for key in keys]
+    try:
+        return [await future for future in futures]
+    except BaseException:
+        for future in futures:  # read, so that none is reported as never retrieved
+            if isinstance(future, asyncio.Future) and future.done() and not future.cancelled():
+                future.exception()
+        raise
 
 
 async def with_relations(info: Info, value: T | None) -> T | None:
