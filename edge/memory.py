@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.resolvers.core.bounded_cache import CacheSize
+from masthead.resolvers.core.direct_reads import compiled_reads
 
 CACHE_GAUGES = (
     ("masthead_cache_bytes", "Bytes a cache holds now (estimated from what it keeps)", "bytes"),
@@ -90,9 +91,14 @@ class OpenConnections:
         return sum(len(each) for each in caches if each is not None)
 
     def compiled_statements(self) -> int:
-        """SQL statements SQLAlchemy keeps compiled for this engine (`query_cache_size`)."""
+        """SQL statements kept compiled, SQLAlchemy's and (SQLite) the direct reads'.
+
+        SQLAlchemy's for this engine are bounded by `query_cache_size`; direct reads
+        compile each shared statement once, bounded by the shared statements' cache.
+        """
         compiled = self.engine.sync_engine._compiled_cache  # noqa: SLF001 - read only
-        return len(compiled) if compiled is not None else 0
+        direct = compiled_reads() if self.engine.dialect.name == "sqlite" else 0
+        return (len(compiled) if compiled is not None else 0) + direct
 
 
 class MemoryCollector(Collector):
@@ -123,7 +129,7 @@ class MemoryCollector(Collector):
         )
         yield GaugeMetricFamily(
             "masthead_sql_compiled_statements",
-            "SQL statements kept compiled (SQLAlchemy)",
+            "SQL statements kept compiled (SQLAlchemy's cache and SQLite's direct reads)",
             value=connections.compiled_statements(),
         )
         yield GaugeMetricFamily(

@@ -71,7 +71,8 @@ class DirectRead:
             if (processor := column.type._cached_result_processor(dialect, None)) is not None  # noqa: SLF001
         ]
         names = [column.keyname for column in columns]
-        row: Any = namedtuple("Row", names)  # type: ignore[misc]  # noqa: PYI024
+        named: Any = namedtuple("Row", names)  # type: ignore[misc]  # noqa: PYI024
+        row: Any = type("Row", (named,), {"__slots__": (), "_mapping": property(_mapping)})
         self.make_row: Callable[[Any], Any] = row._make
         self._expanded: dict[int, str] = {}
 
@@ -122,6 +123,11 @@ class DirectRead:
         return converted
 
 
+def _mapping(row: Any) -> dict[str, Any]:
+    """A named row's values by name, as SQLAlchemy's `Row._mapping` gives them."""
+    return dict(zip(row._fields, row, strict=True))
+
+
 def _processed(value: Any, processor: Processor | None, *, expanding: bool) -> Any:
     """A bound value as the driver takes it; an `IN` list's, each of its values."""
     if processor is None or value is None:
@@ -144,6 +150,11 @@ def direct_read(statement: ClauseElement, dialect: Dialect) -> DirectRead | None
         direct = DirectRead(compiled, dialect)
     _DIRECT[statement] = direct
     return direct
+
+
+def compiled_reads() -> int:
+    """How many statements are kept compiled for direct reads (`/metrics`)."""
+    return sum(direct is not None for direct in list(_DIRECT.values()))
 
 
 def _reproducible(compiled: SQLCompiler) -> bool:
