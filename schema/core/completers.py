@@ -156,13 +156,22 @@ def compiled(
     execution: PlannedExecution, return_type: GraphQLOutputType, details: FieldDetailsList
 ) -> Compiled | None:
     """How values of a type complete, or None when graphql-core must complete them."""
+    try:
+        return _compiled(execution, return_type, details)
+    except Exception:  # noqa: BLE001 (collecting subfields failed: graphql-core reports it)
+        return None
+
+
+def _compiled(
+    execution: PlannedExecution, return_type: GraphQLOutputType, details: FieldDetailsList
+) -> Compiled | None:
     non_null = isinstance(return_type, GraphQLNonNull)
     inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
     if is_leaf_type(inner):
         passing, complete = _leaf(inner)  # type: ignore[arg-type]
         return non_null, passing, complete
     if isinstance(inner, GraphQLList):
-        item = compiled(execution, inner.of_type, details)
+        item = _compiled(execution, inner.of_type, details)
         if item is None:
             return None
         return non_null, _Nothing, ListCompleter(item, inner.of_type, details).complete
