@@ -2,8 +2,9 @@
 
 For each object type and group of fields an operation selects on it, the planner
 compiles once an `ObjectCompleter`: a tuple per field of its response name, how it is
-read, and how its value completes (a leaf's coercion chosen once for its scalar or enum,
-a list's items, an object's own completer). Completing an object is then one loop.
+read, and how its value completes (a leaf's coercion chosen once for its scalar or enum
+in `leaves.py`, a list's items, an object's own completer). Completing an object is then
+one loop.
 
 Paths are built only when they are needed (an error, a field run by graphql-core): a
 position is the parent's position, a key and a type name in a plain tuple, made a
@@ -19,15 +20,11 @@ item or field, as graphql-core does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import Enum
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
-    GraphQLEnumType,
     GraphQLError,
-    GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -38,16 +35,9 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
-from graphql.type.scalars import (
-    GRAPHQL_MAX_INT,
-    GRAPHQL_MIN_INT,
-    serialize_boolean,
-    serialize_id,
-    serialize_int,
-    serialize_string,
-)
 
 from masthead.schema.core.field_plans import CallPlan, FieldPlan, NotPlanned, Plan, field_plan
+from masthead.schema.core.leaves import Complete, Nothing, leaf, not_planned
 
 if TYPE_CHECKING:
     from masthead.schema.core.planner import PlannedExecution
@@ -55,7 +45,6 @@ if TYPE_CHECKING:
 # A response position: None (the root), a graphql-core Path, or a plain tuple shaped
 # like one (previous position, key, type name) that `materialized` turns into a Path.
 Position = Any
-Complete = Callable[["PlannedExecution", Any, Position], Any]
 # How a value completes: non-null or not, the class whose values pass unchanged, the rest.
 Compiled = tuple[bool, type, Complete]
 
@@ -64,92 +53,12 @@ Compiled = tuple[bool, type, Complete]
 ATTRIBUTE, READ, READ_AWAITABLE, CALL, GENERIC = range(5)
 
 
-class _Nothing:
-    """The class no value has: a type whose values never pass unchanged."""
-
-
 def materialized(position: Position) -> Path | None:
     """The graphql-core Path of a position."""
     if position is None or position.__class__ is Path:
         return position  # type: ignore[no-any-return]
     previous, key, type_name = position
     return Path(materialized(previous), key, type_name)
-
-
-def not_planned(value: Any = None) -> NoReturn:
-    """Leave a value to graphql-core (a coroutine it would await is closed: it calls again)."""
-    if value.__class__ is CoroutineType:
-        value.close()
-    raise NotPlanned
-
-
-def _coercing(coerce: Callable[[Any], Any]) -> Complete:
-    """A leaf completed by its type's own coercion; any failure is graphql-core's to report."""
-
-    def complete(_execution: PlannedExecution, value: Any, _position: Position) -> Any:
-        if value.__class__ is CoroutineType:
-            not_planned(value)
-        try:
-            coerced = coerce(value)
-        except Exception as error:
-            raise NotPlanned from error
-        if coerced is None or coerced is Undefined:
-            not_planned()
-        return coerced
-
-    return complete
-
-
-def _int(coerce: Complete) -> Complete:
-    def complete(execution: PlannedExecution, value: Any, position: Position) -> Any:
-        if value.__class__ is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
-            return value
-        return coerce(execution, value, position)
-
-    return complete
-
-
-def _enum(coerce: Complete, members: type) -> Complete:
-    """An enum's names by member, each coerced once (a member's name never changes)."""
-    names: dict[Any, Any] = {}
-
-    def complete(execution: PlannedExecution, value: Any, position: Position) -> Any:
-        if value.__class__ is not members:
-            return coerce(execution, value, position)
-        name = names.get(value)
-        if name is None:
-            name = names[value] = coerce(execution, value, position)
-        return name
-
-    return complete
-
-
-# Per leaf type (which lives as long as the schema): the class its values pass as, the rest.
-_LEAVES: dict[int, tuple[GraphQLLeafType, type, Complete]] = {}
-
-
-def _leaf(leaf_type: GraphQLLeafType) -> tuple[type, Complete]:
-    """The class whose values the leaf's coercion returns unchanged, and its completion."""
-    found = _LEAVES.get(id(leaf_type))
-    if found is None or found[0] is not leaf_type:
-        found = _LEAVES[id(leaf_type)] = (leaf_type, *_leaf_completion(leaf_type))
-    return found[1], found[2]
-
-
-def _leaf_completion(leaf_type: GraphQLLeafType) -> tuple[type, Complete]:
-    coerce = leaf_type.coerce_output_value
-    complete = _coercing(coerce)
-    if coerce in (serialize_string, serialize_id):
-        return str, complete
-    if coerce is serialize_boolean:
-        return bool, complete
-    if coerce is serialize_int:
-        return _Nothing, _int(complete)
-    members = getattr(leaf_type, "wrapped_cls", None)  # Strawberry's enum: its Python enum
-    is_enum = isinstance(members, type) and issubclass(members, Enum)
-    if isinstance(leaf_type, GraphQLEnumType) and is_enum:
-        return _Nothing, _enum(complete, cast("type", members))
-    return _Nothing, complete
 
 
 def compiled(
@@ -168,15 +77,15 @@ def _compiled(
     non_null = isinstance(return_type, GraphQLNonNull)
     inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
     if is_leaf_type(inner):
-        passing, complete = _leaf(inner)  # type: ignore[arg-type]
+        passing, complete = leaf(inner)  # type: ignore[arg-type]
         return non_null, passing, complete
     if isinstance(inner, GraphQLList):
         item = _compiled(execution, inner.of_type, details)
         if item is None:
             return None
-        return non_null, _Nothing, ListCompleter(item, inner.of_type, details).complete
+        return non_null, Nothing, ListCompleter(item, inner.of_type, details).complete
     if isinstance(inner, GraphQLObjectType):
-        return non_null, _Nothing, execution.object_completer(inner, details).complete
+        return non_null, Nothing, execution.object_completer(inner, details).complete
     return None  # an interface or a union: its runtime type is graphql-core's to find
 
 
@@ -284,7 +193,7 @@ def _row(
     entry = FieldEntry(details, parent_type, plan, return_type)
     if isinstance(plan, CallPlan):
         entry.how = compiled(execution, plan.definition.type, details)
-        return (name, CALL, "", None, _Nothing, False, None, entry)
+        return (name, CALL, "", None, Nothing, False, None, entry)
     if isinstance(plan, FieldPlan):
         how = compiled(execution, plan.return_type, details)
         if how is not None:
@@ -293,7 +202,7 @@ def _row(
             kind = ATTRIBUTE if plan.attribute else READ if plan.synchronous else READ_AWAITABLE
             attribute = plan.attribute or ""
             return (name, kind, attribute, plan.getter, passing, non_null, complete, entry)
-    return (name, GENERIC, "", None, _Nothing, False, None, entry)
+    return (name, GENERIC, "", None, Nothing, False, None, entry)
 
 
 class ObjectCompleter:
