@@ -23,7 +23,12 @@ from typing import Any, cast
 from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
 from strawberry.types.field import StrawberryField
 
-from masthead.schema.core.prefetch import MISSING, RELATIONS, prefetched_value
+from masthead.schema.core.prefetch import (
+    MISSING,
+    RELATIONS,
+    prefetched_attribute,
+    prefetched_value,
+)
 
 Getter = Callable[[Any, "ContextOnly"], Any]
 
@@ -43,10 +48,17 @@ class NotPlanned(Exception):
 
 @dataclass(frozen=True)
 class FieldPlan:
-    """A direct read: a getter and the type its value completes as."""
+    """A direct read: a getter and the type its value completes as.
+
+    `attribute` names the attribute the getter reads, when that is all it does (one
+    that is missing runs the field generic); `synchronous` is False for a resolver,
+    which may return an awaitable.
+    """
 
     getter: Getter
     return_type: GraphQLOutputType
+    attribute: str | None = None
+    synchronous: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,18 +86,21 @@ def _relation_getter(name: str) -> Getter:
     return read
 
 
-def _resolver_getter(field: StrawberryField) -> Getter | None:
+def _read_plan(field: StrawberryField, return_type: GraphQLOutputType) -> FieldPlan | None:
     resolver = field.base_resolver
     if resolver is None:
         python_name = field.python_name
-        return lambda parent, _info: getattr(parent, python_name)
+        getter: Getter = lambda parent, _info: getattr(parent, python_name)  # noqa: E731
+        return FieldPlan(getter, return_type, attribute=python_name)
     function = resolver.wrapped_func
     if not inspect.isfunction(function) or resolver.is_async:
         return None
     parameters = list(inspect.signature(function).parameters)
     if parameters == ["self"]:
-        return lambda parent, _info: function(parent)
-    return cast("Getter", function) if parameters == ["self", "info"] else None
+        return FieldPlan(lambda parent, _info: function(parent), return_type, synchronous=False)
+    if parameters == ["self", "info"]:
+        return FieldPlan(cast("Getter", function), return_type, synchronous=False)
+    return None
 
 
 def _callable(field: StrawberryField) -> bool:
@@ -104,10 +119,11 @@ def _plan_field(parent_type: GraphQLObjectType, name: str, field: GraphQLField) 
     if not isinstance(definition, StrawberryField) or owner is None or definition.extensions:
         return None
     if not field.args and name in RELATIONS.get(owner.origin, {}):
-        return FieldPlan(_relation_getter(name), field.type)
-    getter = None if field.args else _resolver_getter(definition)
-    if getter is not None:
-        return FieldPlan(getter, field.type)
+        attribute = prefetched_attribute(name)
+        return FieldPlan(_relation_getter(name), field.type, attribute=attribute)
+    read = None if field.args else _read_plan(definition, field.type)
+    if read is not None:
+        return read
     return CallPlan(definition, field) if _callable(definition) else None
 
 
