@@ -81,7 +81,7 @@ async def test_a_shared_statement_gives_sqlalchemys_rows_run_directly(
     assert [tuple(row) for row in direct] == [tuple(row) for row in through]
     assert direct[0]._fields == through[0]._fields
     assert [row._asdict() for row in direct] == [row._asdict() for row in through]
-    assert [dict(row._mapping) for row in direct] == [dict(row._mapping) for row in through]
+    assert [dict(row._mapping) for row in direct] == [dict(row._mapping) for row in through]  # noqa: SLF001 (public API, underscored)
     assert len(direct) == 3  # the draft is not published
     assert direct[0].published_at.tzinfo is UTC
     assert {row.featured for row in direct} == {True, False}
