@@ -54,29 +54,33 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self.planning = manager is None or not manager.middlewares
 
+    def _memo(
+        self, object_type: GraphQLObjectType, source: object, build: Callable[[], ObjectCompleter]
+    ) -> ObjectCompleter:
+        """The completer made for `source` (a field group, or a field's nodes), made once."""
+        key = (id(object_type), id(source))
+        found = self._objects.get(key)
+        if found is not None and found[0] is source:
+            return found[1]
+        completer = build()
+        self._objects[key] = (source, completer)
+        return completer
+
     def _completer(
         self, parent_type: GraphQLObjectType, fields: GroupedFieldSet
     ) -> ObjectCompleter:
-        key = (id(parent_type), id(fields))
-        found = self._objects.get(key)
-        if found is not None and found[0] is fields:
-            return found[1]
-        completer = ObjectCompleter(self, parent_type, fields)
-        self._objects[key] = (fields, completer)
-        return completer
+        return self._memo(parent_type, fields, lambda: ObjectCompleter(self, parent_type, fields))
 
     def object_completer(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
     ) -> ObjectCompleter:
         """The completer of an object field's values: its subfields, collected once."""
-        key = (id(object_type), id(details))
-        found = self._objects.get(key)
-        if found is not None and found[0] is details:
-            return found[1]
-        fields, _defers, _forbidden = self.collect_subfields(object_type, details)
-        completer = self._completer(object_type, fields)
-        self._objects[key] = (details, completer)
-        return completer
+
+        def build() -> ObjectCompleter:
+            fields, _defers, _forbidden = self.collect_subfields(object_type, details)
+            return self._completer(object_type, fields)
+
+        return self._memo(object_type, details, build)
 
     def execute_fields(
         self,
