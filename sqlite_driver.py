@@ -131,8 +131,9 @@ class ReadCosts:
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    """A cursor whose `execute` is one call on the connection's thread.
+    """A cursor whose `execute` is one call on the connection's thread, or none.
 
+    None for a read `ReadCosts` knows to be cheap: it runs on the event loop.
     `executemany` (bulk writes) opens and closes a driver cursor the usual way.
     """
 
