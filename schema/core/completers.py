@@ -142,17 +142,18 @@ class ListCompleter:
             if pending:
                 execution.settle_in_background([items[index] for index in pending])
             raise
-        return _gathered_list(items, pending) if pending else items
+        return _gathered(items, pending) if pending else items
 
 
-async def _gathered_list(items: list[Any], pending: list[int]) -> list[Any]:
+async def _gathered(completed: Any, pending: list[Any]) -> Any:
+    """A list's items or an object's fields, with those at `pending` awaited in place."""
     if len(pending) == 1:
-        items[pending[0]] = await items[pending[0]]
-        return items
-    values = await gather_with_cancel(*(items[index] for index in pending))
-    for index, value in zip(pending, values, strict=True):
-        items[index] = value
-    return items
+        completed[pending[0]] = await completed[pending[0]]
+        return completed
+    values = await gather_with_cancel(*(completed[at] for at in pending))
+    for at, value in zip(pending, values, strict=True):
+        completed[at] = value
+    return completed
 
 
 class FieldEntry:
@@ -283,13 +284,4 @@ class ObjectCompleter:
             if pending:
                 execution.settle_in_background([results[name] for name in pending])
             raise
-        return _gathered_fields(results, pending) if pending else results
-
-
-async def _gathered_fields(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
-    if len(pending) == 1:
-        results[pending[0]] = await results[pending[0]]
-        return results
-    awaited = await gather_with_cancel(*(results[name] for name in pending))
-    results.update(zip(pending, awaited, strict=True))
-    return results
+        return _gathered(results, pending) if pending else results
