@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy.exc
-from sqlalchemy import String, bindparam, event, func, select
+from sqlalchemy import JSON, String, bindparam, event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.models import ContentStatus, Post
@@ -149,3 +149,23 @@ async def test_an_error_on_the_driver_is_sqlalchemys_error(
         await context.close()
     assert issubclass(type(good[0]), tuple)
     assert (good[0].a, again[0].a) == (7, 8)
+
+
+async def test_a_null_value_goes_through_its_types_processor_as_in_sqlalchemy(
+    engine: AsyncEngine, settings: Settings
+) -> None:
+    document = bindparam("document", type_=JSON)
+    statement = shared_statement(
+        ("test_direct_reads", "json_type"),
+        lambda: select(func.json_type(document).label("kind")),
+    )
+    answers = []
+    for direct in (True, False):
+        context = _context(engine, settings, direct=direct)
+        try:
+            answers.append(await context.rows(statement, parameters={"document": None}))
+        finally:
+            await context.close()
+
+    assert issubclass(type(answers[0][0]), tuple)  # ran on the driver
+    assert answers[0][0].kind == answers[1][0].kind == "null"  # JSON's null, not SQL's NULL

@@ -151,7 +151,7 @@ class ReadContext:
         if ran is None or connection is None or driver is None:
             return None
         sql, flat = ran
-        execution = DirectExecution(direct.compiled, {**direct.constants, **values})
+        execution = DirectExecution(direct, values)
         sync = connection.sync_connection
         if sync is not None:  # an open connection's; its listeners count statements
             sync.dispatch.before_cursor_execute(sync, None, sql, flat, execution, False)

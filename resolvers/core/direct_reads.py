@@ -35,13 +35,22 @@ EXPANSIONS = 64
 
 
 class DirectExecution:
-    """What a `before_cursor_execute` listener may read of a direct read's execution."""
+    """What a `before_cursor_execute` listener may read of a direct read's execution.
 
-    __slots__ = ("compiled", "compiled_parameters")
+    Its parameters by name are merged only if a listener asks (counting needs none).
+    """
 
-    def __init__(self, compiled: SQLCompiler, parameters: dict[str, Any]) -> None:
-        self.compiled = compiled
-        self.compiled_parameters = [parameters]
+    __slots__ = ("_values", "compiled", "direct")
+
+    def __init__(self, direct: DirectRead, values: dict[str, Any]) -> None:
+        self.direct = direct
+        self.compiled = direct.compiled
+        self._values = values
+
+    @property
+    def compiled_parameters(self) -> list[dict[str, Any]]:
+        """The statement's parameters by name, its constants and the request's values."""
+        return [{**self.direct.constants, **self._values}]
 
 
 class DirectRead:
@@ -129,10 +138,16 @@ def _mapping(row: Any) -> dict[str, Any]:
 
 
 def _processed(value: Any, processor: Processor | None, *, expanding: bool) -> Any:
-    """A bound value as the driver takes it; an `IN` list's, each of its values."""
-    if processor is None or value is None:
-        return list(value) if expanding and value is not None else value
-    return [processor(item) for item in value] if expanding else processor(value)
+    """A bound value as the driver takes it; an `IN` list's, each of its values.
+
+    None goes to the processor too, as SQLAlchemy hands it over (a JSON null, say); an
+    empty or null `IN` list is left as is, for SQLAlchemy to run the statement.
+    """
+    if expanding:
+        if not value:
+            return value
+        return list(value) if processor is None else [processor(item) for item in value]
+    return value if processor is None else processor(value)
 
 
 _DIRECT: WeakKeyDictionary[ClauseElement, DirectRead | None] = WeakKeyDictionary()
