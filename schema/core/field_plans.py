@@ -23,12 +23,7 @@ from typing import Any, cast
 from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
 from strawberry.types.field import StrawberryField
 
-from masthead.schema.core.prefetch import (
-    MISSING,
-    RELATIONS,
-    prefetched_attribute,
-    prefetched_value,
-)
+from masthead.schema.core.prefetch import RELATIONS, prefetched_attribute
 
 Getter = Callable[[Any, "ContextOnly"], Any]
 
@@ -48,15 +43,14 @@ class NotPlanned(Exception):
 
 @dataclass(frozen=True)
 class FieldPlan:
-    """A direct read: a getter and the type its value completes as.
+    """A direct read, its value's type and how it is read: the parent's `attribute`, or a `getter`.
 
-    `attribute` names the attribute the getter reads, when that is all it does (one
-    that is missing runs the field generic); `synchronous` is False for a resolver,
-    which may return an awaitable.
+    An attribute that is missing (a relation its page did not prefetch) runs the field
+    generic; `synchronous` is False for a resolver, which may return an awaitable.
     """
 
-    getter: Getter
     return_type: GraphQLOutputType
+    getter: Getter | None = None
     attribute: str | None = None
     synchronous: bool = True
 
@@ -76,30 +70,19 @@ _FIELD_PLANS: dict[int, tuple[GraphQLField, Plan | None]] = {}
 _TYPE_NAMES: dict[str, FieldPlan] = {}
 
 
-def _relation_getter(name: str) -> Getter:
-    def read(parent: Any, _info: ContextOnly) -> Any:
-        value = prefetched_value(parent, name)
-        if value is MISSING:
-            raise NotPlanned
-        return value
-
-    return read
-
-
 def _read_plan(field: StrawberryField, return_type: GraphQLOutputType) -> FieldPlan | None:
     resolver = field.base_resolver
     if resolver is None:
-        python_name = field.python_name
-        getter: Getter = lambda parent, _info: getattr(parent, python_name)  # noqa: E731
-        return FieldPlan(getter, return_type, attribute=python_name)
+        return FieldPlan(return_type, attribute=field.python_name)
     function = resolver.wrapped_func
     if not inspect.isfunction(function) or resolver.is_async:
         return None
     parameters = list(inspect.signature(function).parameters)
     if parameters == ["self"]:
-        return FieldPlan(lambda parent, _info: function(parent), return_type, synchronous=False)
+        getter: Getter = lambda parent, _info: function(parent)  # noqa: E731
+        return FieldPlan(return_type, getter, synchronous=False)
     if parameters == ["self", "info"]:
-        return FieldPlan(cast("Getter", function), return_type, synchronous=False)
+        return FieldPlan(return_type, cast("Getter", function), synchronous=False)
     return None
 
 
@@ -119,8 +102,7 @@ def _plan_field(parent_type: GraphQLObjectType, name: str, field: GraphQLField) 
     if not isinstance(definition, StrawberryField) or owner is None or definition.extensions:
         return None
     if not field.args and name in RELATIONS.get(owner.origin, {}):
-        attribute = prefetched_attribute(name)
-        return FieldPlan(_relation_getter(name), field.type, attribute=attribute)
+        return FieldPlan(field.type, attribute=prefetched_attribute(name))
     read = None if field.args else _read_plan(definition, field.type)
     if read is not None:
         return read
@@ -131,7 +113,7 @@ def _type_name_plan(parent_type: GraphQLObjectType, field: GraphQLField) -> Fiel
     found = _TYPE_NAMES.get(parent_type.name)
     if found is None:
         name = parent_type.name
-        found = _TYPE_NAMES[name] = FieldPlan(lambda _parent, _info: name, field.type)
+        found = _TYPE_NAMES[name] = FieldPlan(field.type, lambda _parent, _info: name)
     return found
 
 

@@ -49,17 +49,9 @@ def prefetched(parent: Any, field: str, load: Callable[[], Awaitable[T]]) -> T:
     return cast("T", load() if value is _PREFIX else value)
 
 
-MISSING = object()
-
-
 def prefetched_attribute(field: str) -> str:
     """The attribute of a parent that holds the value of `field` its page prefetched."""
     return _PREFIX + field
-
-
-def prefetched_value(parent: Any, field: str) -> Any:
-    """The value of `field` its parent's page prefetched, or MISSING."""
-    return parent.__dict__.get(_PREFIX + field, MISSING)
 
 
 def _fields(selections: Iterable[Selection]) -> Iterable[Any]:
