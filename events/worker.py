@@ -132,12 +132,14 @@ class EventWorker:
 
     async def dispatch_once(self) -> float:
         """Announce due go-lives and dispatch every waiting event; seconds until needed again."""
+        # The clock is read before the announcement: a go-live that falls due while this
+        # pass runs is then either announced by it or found by the timer lookup below.
+        now = self.clock()
         metrics.GO_LIVE.inc(await announce_go_live(self.engine, self.settings, self.clock))
         while not self.stopping and (claimed := await self.dispatcher.dispatch()):
             metrics.DISPATCHED.inc(claimed)
             self.send_wakeup.set()
         await self._count_backlog()
-        now = self.clock()
         if now >= self._next_prune:  # at start, then hourly
             self._next_prune = now + PRUNE_EVERY
             if removed := await prune(self.engine, self.settings, now):

@@ -6,11 +6,13 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
 from masthead.events.go_live import announce_go_live
+from masthead.events.worker import EventWorker
 from masthead.models import ContentStatus, Event, table_of, utcnow
 from masthead.settings import Settings
 from tests.conftest import TokenMaker
@@ -23,6 +25,13 @@ events = table_of(Event)
 PUBLIC = "query($id: ID!) { post(id: $id) { title status version } }"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """No pruning: these clocks run years ahead of the real time deliveries are stamped with,
+    so a worker's first pass would count every finished delivery as past retention."""
+    return settings.model_copy(update={"webhook_retention_days": 0})
+
+
 class Clock:
     """The time the app sees; a test moves it instead of sleeping."""
 
@@ -31,6 +40,17 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class SteppingClock:
+    """A clock that passes `at` after its first `calls` readings: time moving during a pass."""
+
+    def __init__(self, before: datetime, after: datetime, calls: int) -> None:
+        self.before, self.after, self.calls = before, after, calls
+
+    def __call__(self) -> datetime:
+        self.calls -= 1
+        return self.before if self.calls >= 0 else self.after
 
 
 async def _go_live_events(engine: AsyncEngine) -> list[tuple[str, int, int | None]]:
@@ -180,3 +200,23 @@ async def test_a_go_live_on_the_real_clock_is_announced_by_its_timer_not_a_poll(
         )
     assert occurred is not None
     assert occurred >= at
+
+
+async def test_a_go_live_falling_due_during_a_pass_sets_the_timer_not_the_poll(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    at = NOW + timedelta(seconds=1)
+    await _scheduled(Factory(engine), at)
+    # The pass starts and announces before `at`; by the time it looks for the next
+    # go-live, `at` has passed. The entry is still scheduled: the timer must be for it.
+    polling = settings.model_copy(update={"events_poll_s": 60.0})
+    worker = EventWorker(engine, polling, _no_render, SteppingClock(NOW, at, calls=1))
+
+    delay = await worker.dispatch_once()
+
+    # Announced in this pass, or the next pass is due by `at`: never a poll away.
+    assert await _go_live_events(engine) or delay <= 1.01
+
+
+async def _no_render(_type: str, _pk: int, _drafts: bool) -> dict[str, Any] | None:
+    return None
