@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, select
+from sqlalchemy import ColumnElement, FromClause, Select, func, select
 
 from masthead.resolvers.core.context import LoadFunction, ReadContext, Viewer
 from masthead.resolvers.core.loaders import count_rows, counted_rows, counts_by_key
@@ -25,7 +25,12 @@ from masthead.resolvers.core.pagination import (
     parent_parameters,
 )
 from masthead.resolvers.core.statements import NOW, shared_statement
-from masthead.resolvers.core.where import FilterSpec, Visibility, compile_where
+from masthead.resolvers.core.where import (
+    FilterSpec,
+    Visibility,
+    compile_where,
+    narrowed_by_relation,
+)
 
 Scope = Callable[[ReadContext, str | None], Sequence[ColumnElement[bool]]]
 
@@ -101,18 +106,20 @@ def _conditions(ctx: ReadContext, listing: Listing, args: ListArgs) -> list[Colu
     return [*listing.scope(ctx, args.locale), compile_where(args.where, listing.filters, ctx)]
 
 
-async def list_page(ctx: ReadContext, listing: Listing, args: ListArgs) -> ListPage:
-    """A root connection's page: one statement, plus one count when `totalCount` is read."""
+async def list_page(
+    ctx: ReadContext, listing: Listing, args: ListArgs, *, counted: bool = False
+) -> ListPage:
+    """A root connection's page: one statement, plus one count when `totalCount` is read.
+
+    `counted` says `totalCount` is selected. When the filter also finds its rows through a
+    relation's links (`narrowed_by_relation`), the page reads every match anyway, so the
+    page and the count come from one statement over the matches, found once.
+    """
     ordering, request = _plan(ctx, listing, args)
     shape = (listing.name, repr(args), ctx.shape)
 
     def base() -> Select[Any]:
         return select(*listing.columns).where(*_conditions(ctx, listing, args))
-
-    statement = shared_statement(
-        ("list_page", *shape), lambda: page_statement(base(), ordering, request)
-    )
-    rows = await ctx.rows(statement)
 
     def count() -> Awaitable[int]:
         counted = shared_statement(
@@ -121,7 +128,48 @@ async def list_page(ctx: ReadContext, listing: Listing, args: ListArgs) -> ListP
         )
         return count_rows(ctx, counted)
 
+    if counted and narrowed_by_relation(args.where, listing.filters):
+        return await _counted_page(ctx, listing, args, (ordering, request, shape), count)
+    statement = shared_statement(
+        ("list_page", *shape), lambda: page_statement(base(), ordering, request)
+    )
+    rows = await ctx.rows(statement)
     return ListPage(page_result(rows, ordering, request), count)
+
+
+TOTAL = "total_count"
+
+
+async def _counted_page(
+    ctx: ReadContext,
+    listing: Listing,
+    args: ListArgs,
+    plan: tuple[Ordering, PageRequest, tuple[Any, ...]],
+    count: Callable[[], Awaitable[int]],
+) -> ListPage:
+    """A page whose rows carry the whole list's count (`TOTAL`), its matches found once."""
+    ordering, request, shape = plan
+
+    def build() -> Select[Any]:
+        key = listing.primary_key.column
+        matches = select(key.label("id")).where(*_conditions(ctx, listing, args)).cte("matches")
+        total = select(func.count()).select_from(matches).scalar_subquery().label(TOTAL)
+        combined = select(*listing.columns, total).where(key.in_(select(matches.c.id)))
+        return page_statement(combined, ordering, request)
+
+    rows = await ctx.rows(shared_statement(("list_page_counted", *shape), build))
+    if rows:
+        total: int = getattr(rows[0], TOTAL)
+        return ListPage(page_result(rows, ordering, request), lambda: _known(total))
+    # No row to read the count from: none match, or the cursor is past them all.
+    anywhere = args.after is None and args.before is None
+    return ListPage(
+        page_result(rows, ordering, request), lambda: _known(0) if anywhere else count()
+    )
+
+
+async def _known(total: int) -> int:
+    return total
 
 
 def _children_base(

@@ -227,3 +227,22 @@ def compile_where(where: Any, spec: FilterSpec, ctx: ReadContext) -> ColumnEleme
         max_list_values=ctx.settings.max_where_list_values,
     )
     return compilation.where(where, spec)
+
+
+def narrowed_by_relation(where: Any, spec: FilterSpec) -> bool:
+    """Whether `where` ANDs a `some` relation filter at its top level.
+
+    Such a filter compiles to `owner IN (SELECT link …)`, and the database finds the rows
+    from those links: a page then reads and sorts every match, as counting them does, and
+    cannot stop early in the order's index.
+    """
+    if where is None:
+        return False
+    for name in _set_fields(where):
+        value = getattr(where, name)
+        if name == "and_" and any(narrowed_by_relation(item, spec) for item in value):
+            return True
+        relation = spec.relations.get(name)
+        if isinstance(relation, ToMany) and "some" in _set_fields(value):
+            return True
+    return False

@@ -8,11 +8,11 @@ import strawberry
 
 from masthead.resolvers.asset import ASSET_LISTING, asset_by_id
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.listing import list_args
 from masthead.schema.asset.inputs import AssetWhere
 from masthead.schema.asset.types import Asset
 from masthead.schema.core.arguments import After, First
-from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.connection import Connection, listed
 from masthead.schema.core.context import Info, from_optional_row, from_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 
@@ -37,7 +37,9 @@ class AssetQueries:
         ] = None,
     ) -> Connection[Asset]:
         """One statement for the page, one more when `totalCount` is read."""
-        page = await list_page(
-            info.context, ASSET_LISTING, list_args(first=first, after=after, where=where)
+        return await listed(
+            info,
+            ASSET_LISTING,
+            list_args(first=first, after=after, where=where),
+            lambda row: from_row(Asset, row),
         )
-        return await connection_of(info, page, lambda row: from_row(Asset, row))

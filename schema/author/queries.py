@@ -8,12 +8,12 @@ import strawberry
 
 from masthead.resolvers.author import AUTHOR_LISTING, author_by_id, author_by_slug
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.listing import list_args
 from masthead.resolvers.core.lookup import one_key
 from masthead.schema.author.inputs import AuthorOrder, AuthorWhere
 from masthead.schema.author.types import Author
 from masthead.schema.core.arguments import After, Before, First, Last
-from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.connection import Connection, listed
 from masthead.schema.core.context import Info, from_optional_row, from_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
@@ -60,5 +60,4 @@ class AuthorQueries:
         args = list_args(
             first=first, after=after, last=last, before=before, where=where, order_by=order_by
         )
-        page = await list_page(info.context, AUTHOR_LISTING, args)
-        return await connection_of(info, page, lambda row: from_row(Author, row))
+        return await listed(info, AUTHOR_LISTING, args, lambda row: from_row(Author, row))

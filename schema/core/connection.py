@@ -7,11 +7,11 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from masthead.resolvers.core.listing import ListPage
+from masthead.resolvers.core.listing import ListArgs, Listing, ListPage, list_page
 from masthead.resolvers.core.pagination import PageResult
 from masthead.schema.core.context import Info
 from masthead.schema.core.directives import COUNT_COST
-from masthead.schema.core.prefetch import node_selections, prefetch
+from masthead.schema.core.prefetch import node_selections, prefetch, selects
 
 T = TypeVar("T")
 
@@ -85,3 +85,12 @@ async def connection_of(
     items = [build(row) for row in listing.result.rows]
     await prefetch(info, items, node_selections(info))
     return Connection(listing=listing, items=items)
+
+
+async def listed(
+    info: Info, listing: Listing, args: ListArgs, build: Callable[[Any], Any]
+) -> Connection[Any]:
+    """A root connection of `listing`: its page (with its count, when selected) and nodes."""
+    counted = selects(info, "totalCount")
+    page = await list_page(info.context, listing, args, counted=counted)
+    return await connection_of(info, page, build)

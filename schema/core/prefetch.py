@@ -85,6 +85,11 @@ def own_selections(info: Info) -> list[Selection]:
     return _memo(info, "own", lambda: _children(info.selected_fields, info.field_name))
 
 
+def selects(info: Info, name: str) -> bool:
+    """Whether the current field selects `name` on the object it returns."""
+    return any(field.name == name for field in _fields(own_selections(info)))
+
+
 def node_selections(info: Info) -> list[Selection]:
     """What the current connection field selects on its nodes (`nodes` and `edges.node`)."""
 

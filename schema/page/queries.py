@@ -7,11 +7,11 @@ from typing import Annotated, Any
 import strawberry
 
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.listing import list_args
 from masthead.resolvers.core.lookup import one_key
 from masthead.resolvers.page import PAGE_LISTING, page_by_id, page_by_path, page_in_locale
 from masthead.schema.core.arguments import After, Before, First, Last, Locale
-from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.connection import Connection, listed
 from masthead.schema.core.context import Info, from_optional_row, from_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
@@ -69,5 +69,4 @@ class PageQueries:
             first=first, after=after, last=last, before=before, where=where,
             order_by=order_by, locale=locale,
         )  # fmt: skip
-        page = await list_page(info.context, PAGE_LISTING, args)
-        return await connection_of(info, page, lambda row: from_row(Page, row))
+        return await listed(info, PAGE_LISTING, args, lambda row: from_row(Page, row))

@@ -7,11 +7,11 @@ from typing import Any
 import strawberry
 
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.listing import list_args
 from masthead.resolvers.core.lookup import one_key
 from masthead.resolvers.post import POST_LISTING, post_by_id, post_by_slug, post_in_locale
 from masthead.schema.core.arguments import After, Before, First, Last, Locale
-from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.connection import Connection, listed
 from masthead.schema.core.context import Info, from_optional_row, from_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
@@ -64,5 +64,4 @@ class PostQueries:
             first=first, after=after, last=last, before=before, where=where,
             order_by=order_by, locale=locale,
         )  # fmt: skip
-        page = await list_page(info.context, POST_LISTING, args)
-        return await connection_of(info, page, lambda row: from_row(Post, row))
+        return await listed(info, POST_LISTING, args, lambda row: from_row(Post, row))

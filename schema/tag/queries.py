@@ -7,11 +7,11 @@ from typing import Annotated
 import strawberry
 
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.listing import list_args
 from masthead.resolvers.core.lookup import one_key
 from masthead.resolvers.tag import TAG_LISTING, tag_by_id, tag_by_slug
 from masthead.schema.core.arguments import After, Before, First, Last
-from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.connection import Connection, listed
 from masthead.schema.core.context import Info, from_optional_row, from_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.prefetch import with_relations
@@ -59,5 +59,4 @@ class TagQueries:
         args = list_args(
             first=first, after=after, last=last, before=before, where=where, order_by=order_by
         )
-        page = await list_page(info.context, TAG_LISTING, args)
-        return await connection_of(info, page, lambda row: from_row(Tag, row))
+        return await listed(info, TAG_LISTING, args, lambda row: from_row(Tag, row))

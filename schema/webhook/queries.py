@@ -8,10 +8,10 @@ import strawberry
 
 from masthead.resolvers.core.access import ADMINS, require_role
 from masthead.resolvers.core.ids import decode_id
-from masthead.resolvers.core.listing import list_args, list_page
+from masthead.resolvers.core.listing import list_args
 from masthead.resolvers.webhook import WEBHOOK_LISTING, webhook_by_id
 from masthead.schema.core.arguments import After, First
-from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.connection import Connection, listed
 from masthead.schema.core.context import Info, from_optional_row, from_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.webhook.types import Webhook
@@ -40,5 +40,9 @@ class WebhookQueries:
     ) -> Connection[Webhook]:
         """One statement for the page, one more when `totalCount` is read."""
         require_role(info.context.viewer, ADMINS, "read webhooks")
-        page = await list_page(info.context, WEBHOOK_LISTING, list_args(first=first, after=after))
-        return await connection_of(info, page, lambda row: from_row(Webhook, row))
+        return await listed(
+            info,
+            WEBHOOK_LISTING,
+            list_args(first=first, after=after),
+            lambda row: from_row(Webhook, row),
+        )
