@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, func, select
+from strawberry.dataloader import DataLoader
 
 from masthead.resolvers.core.context import LoadFunction, ReadContext, Viewer
 from masthead.resolvers.core.loaders import count_rows, counted_rows, counts_by_key
@@ -182,9 +183,30 @@ def _children_base(
     return build
 
 
+@dataclass(frozen=True)
+class ChildPages:
+    """Pages of one nested connection for an operation's parents, and their counts.
+
+    Every parent's page comes from one windowed statement; a page's count is read on
+    demand, every parent's in one statement too. Called with a parent's key, it is that
+    parent's page.
+    """
+
+    pages: DataLoader[Any, PageResult]
+    counts: DataLoader[Any, int]
+
+    def page(self, parent_key: Any, result: PageResult) -> ListPage:
+        """A parent's page as a `ListPage`: its rows, and its count when asked for."""
+        return ListPage(result, lambda: self.counts.load(parent_key))
+
+    async def __call__(self, parent_key: Any) -> ListPage:
+        """One parent's page (batched with the others')."""
+        return self.page(parent_key, await self.pages.load(parent_key))
+
+
 def child_page_loader(
     ctx: ReadContext, listing: Listing, children: Children, args: ListArgs
-) -> Callable[[Any], Awaitable[ListPage]]:
+) -> ChildPages:
     """Load one page per parent; every parent's page comes from one windowed statement."""
     name = (children.name, repr(args))
     build = _children_base(ctx, listing, children, args)
@@ -212,19 +234,13 @@ def child_page_loader(
         return load
 
     pages = ctx.loader(("child_pages", *name), make)
-    counts = counts_by_key(ctx, name, build, children.parent_key)
-
-    async def page_of(parent_key: Any) -> ListPage:
-        result = await pages.load(parent_key)
-        return ListPage(result, lambda: counts.load(parent_key))
-
-    return page_of
+    return ChildPages(pages, counts_by_key(ctx, name, build, children.parent_key))
 
 
-def child_count_loader(
+def child_counts(
     ctx: ReadContext, listing: Listing, children: Children, args: ListArgs | None = None
-) -> Callable[[Any], Awaitable[int]]:
+) -> DataLoader[Any, int]:
     """How many visible rows each parent has (e.g. `postCount`), batched."""
     args = args or ListArgs()
     build = _children_base(ctx, listing, children, args)
-    return counts_by_key(ctx, (children.name, repr(args)), build, children.parent_key).load
+    return counts_by_key(ctx, (children.name, repr(args)), build, children.parent_key)

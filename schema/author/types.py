@@ -10,14 +10,20 @@ import strawberry
 from masthead.resolvers.asset import assets_by_id
 from masthead.resolvers.author import author_by_id
 from masthead.resolvers.core.ids import encode_id
-from masthead.resolvers.core.listing import child_count_loader
-from masthead.resolvers.post import POST_LISTING, POSTS_OF_AUTHOR
+from masthead.resolvers.core.listing import list_args
+from masthead.resolvers.post import POSTS_OF_AUTHOR
 from masthead.schema.asset.types import Asset, build_asset
-from masthead.schema.core.connection import Connection
+from masthead.schema.core.connection import Connection, nested_page
 from masthead.schema.core.context import Info, from_optional_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.node import Node
-from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
+from masthead.schema.core.prefetch import (
+    Relation,
+    connections,
+    load_relation,
+    prefetched,
+    relations,
+)
 from masthead.schema.post.types import (
     After,
     Before,
@@ -27,7 +33,8 @@ from masthead.schema.post.types import (
     OrderBy,
     Post,
     Where,
-    nested_posts,
+    post_count_of,
+    posts_of,
 )
 
 
@@ -59,7 +66,7 @@ class Author(Node):
         description="Visible posts with this main author, paginated per author.",
         directives=[CONNECTION_SIZE],
     )
-    async def posts(  # noqa: PLR0913
+    def posts(  # noqa: PLR0913
         self,
         info: Info,
         first: First = None,
@@ -70,20 +77,23 @@ class Author(Node):
         order_by: OrderBy = None,
         locale: Locale = None,
     ) -> Connection[Post]:
-        """One statement for every author of the operation (a window per author)."""
-        return await nested_posts(
-            info, POSTS_OF_AUTHOR, self.pk, first=first, after=after, last=last,
-            before=before, where=where, order_by=order_by, locale=locale,
+        """Prefetched with the page of authors, or one statement for all the operation's."""
+        args = list_args(
+            first=first, after=after, last=last, before=before, where=where, order_by=order_by,
+            locale=locale,
         )  # fmt: skip
+        return nested_page(info, self, "posts", args)
 
     @strawberry.field(description="How many visible posts have this main author.")
-    async def post_count(self, info: Info) -> int:
-        """Counted for every author of the operation in one statement."""
-        return await child_count_loader(info.context, POST_LISTING, POSTS_OF_AUTHOR)(self.pk)
+    def post_count(self, info: Info) -> int:
+        """Prefetched with the page of authors, or counted for every author in one statement."""
+        return prefetched(self, "postCount", lambda: load_relation(info, self, AUTHOR_POST_COUNT))
 
 
 AUTHOR_AVATAR = Relation(attrgetter("avatar_id"), assets_by_id, build_asset)
-relations(Author, avatar=AUTHOR_AVATAR)
+AUTHOR_POST_COUNT = post_count_of(POSTS_OF_AUTHOR)
+relations(Author, avatar=AUTHOR_AVATAR, postCount=AUTHOR_POST_COUNT)
+connections(Author, posts=posts_of(POSTS_OF_AUTHOR))
 
 
 async def load_author(info: Info, pk: int | None) -> Author | None:

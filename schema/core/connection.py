@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar, cast
 
 import strawberry
 
-from masthead.resolvers.core.listing import ListArgs, Listing, ListPage, list_page
+from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.listing import ChildPages, ListArgs, Listing, ListPage, list_page
 from masthead.resolvers.core.pagination import PageResult
 from masthead.schema.core.context import Info
 from masthead.schema.core.directives import COUNT_COST
-from masthead.schema.core.prefetch import node_selections, prefetch, selects
+from masthead.schema.core.prefetch import (
+    CONNECTIONS,
+    NestedConnection,
+    node_selections,
+    prefetch,
+    prefetched_page,
+    selects,
+)
 
 T = TypeVar("T")
 
@@ -94,3 +102,37 @@ async def listed(
     counted = selects(info, "totalCount")
     page = await list_page(info.context, listing, args, counted=counted)
     return await connection_of(info, page, build)
+
+
+def nested(
+    key: Callable[[Any], Hashable],
+    pages: Callable[[ReadContext, ListArgs], ChildPages],
+    build: Callable[[Any], Any],
+) -> NestedConnection:
+    """A nested connection's description (`connections`).
+
+    Each parent's key, the pages for some arguments, and each row's node.
+    """
+    return NestedConnection(
+        key, pages, build, lambda page, items: Connection(listing=page, items=items)
+    )
+
+
+def nested_page(info: Info, parent: Any, field: str, args: ListArgs) -> Connection[Any]:
+    """`field`'s page of `parent`: prefetched with the parent's page, or loaded for it.
+
+    Loaded, it is batched with every other parent's of the operation. Typed as the
+    connection: graphql-core awaits the awaitable returned otherwise, so the field
+    completes at once for every parent whose page was prefetched.
+    """
+    found = prefetched_page(parent, field, args)
+    if found is not None:
+        return cast("Connection[Any]", found)
+    return cast("Connection[Any]", _load_page(info, parent, CONNECTIONS[type(parent)][field], args))
+
+
+async def _load_page(
+    info: Info, parent: Any, connection: NestedConnection, args: ListArgs
+) -> Connection[Any]:
+    page = await connection.pages(info.context, args)(connection.key(parent))
+    return await connection_of(info, page, connection.build)

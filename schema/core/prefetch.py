@@ -16,6 +16,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection
 
 from masthead.resolvers.core.context import ReadContext
+from masthead.resolvers.core.listing import ChildPages, ListArgs, ListPage, list_args
 from masthead.schema.core.context import Info
 
 T = TypeVar("T")
@@ -37,6 +38,49 @@ RELATIONS: dict[type, dict[str, Relation[Any]]] = {}
 def relations(cls: type, **by_field: Relation[Any]) -> None:
     """Declare the prefetchable relations of a schema type, by GraphQL field name."""
     RELATIONS[cls] = by_field
+
+
+# The arguments a nested connection is prefetched with, and how each becomes the value its
+# resolver gets: built-in scalars, which a selection gives as written (a literal `5` is
+# "5", a variable's value is 5). A connection given any other (`where`, `orderBy`) is
+# loaded by its resolver, batched all the same.
+PAGE_ARGUMENTS: dict[str, Callable[[Any], Any]] = {
+    "first": int,
+    "after": str,
+    "last": int,
+    "before": str,
+    "locale": str,
+}
+
+
+@dataclass(frozen=True)
+class NestedConnection:
+    """How to load one nested connection for many parents.
+
+    A key per parent, the pages (`ChildPages`) for some arguments, a node of each row,
+    and the connection made of a page and its nodes.
+    """
+
+    key: Callable[[Any], Hashable]
+    pages: Callable[[ReadContext, ListArgs], ChildPages]
+    build: Callable[[Any], Any]
+    connect: Callable[[ListPage, list[Any]], Any]
+
+
+CONNECTIONS: dict[type, dict[str, NestedConnection]] = {}
+
+
+def connections(cls: type, **by_field: NestedConnection) -> None:
+    """Declare the nested connections of a schema type, by GraphQL field name."""
+    CONNECTIONS[cls] = by_field
+
+
+def prefetched_page(parent: Any, field: str, args: ListArgs) -> Any | None:
+    """The connection of `field` its parent's page prefetched with `args`, if any."""
+    pages = parent.__dict__.get(_PREFIX + field)
+    if pages is None or args.where is not None:
+        return None
+    return pages.get(args)
 
 
 def prefetched(parent: Any, field: str, load: Callable[[], Awaitable[T]]) -> T:
@@ -92,12 +136,12 @@ def selects(info: Info, name: str) -> bool:
 
 def node_selections(info: Info) -> list[Selection]:
     """What the current connection field selects on its nodes (`nodes` and `edges.node`)."""
+    return _memo(info, "nodes", lambda: _nodes_of(own_selections(info)))
 
-    def compute() -> list[Selection]:
-        own = own_selections(info)
-        return _children(own, "nodes") + _children(_children(own, "edges"), "node")
 
-    return _memo(info, "nodes", compute)
+def _nodes_of(selections: list[Selection]) -> list[Selection]:
+    """What a connection's selections select on its nodes (`nodes` and `edges.node`)."""
+    return _children(selections, "nodes") + _children(_children(selections, "edges"), "node")
 
 
 async def prefetch(info: Info, objects: list[Any], selections: list[Selection]) -> None:
@@ -105,11 +149,19 @@ async def prefetch(info: Info, objects: list[Any], selections: list[Selection]) 
     if not objects or not selections:
         return
     declared = RELATIONS.get(type(objects[0]), {})
+    nested = CONNECTIONS.get(type(objects[0]), {})
     wanted: dict[str, list[Selection]] = {}
+    paged: dict[tuple[str, ListArgs], list[Selection]] = {}
     for field in _fields(selections):
         if field.name in declared and not field.arguments:
             wanted.setdefault(field.name, []).extend(field.selections)
+        elif field.name in nested and (args := _page_arguments(field.arguments)) is not None:
+            paged.setdefault((field.name, args), []).extend(field.selections)
     jobs = [_prefetch_one(info, objects, name, declared[name], sub) for name, sub in wanted.items()]
+    jobs += [
+        _prefetch_pages(info, objects, name, (nested[name], args), sub)
+        for (name, args), sub in paged.items()
+    ]
     await asyncio.gather(*jobs)
 
 
@@ -131,6 +183,40 @@ async def _prefetch_one(
         parent.__dict__[_PREFIX + name] = value
         children.extend(value if isinstance(value, list) else [] if value is None else [value])
     await prefetch(info, children, selections)
+
+
+def _page_arguments(arguments: dict[str, Any]) -> ListArgs | None:
+    """A nested connection's arguments as its resolver gets them, if it may be prefetched."""
+    if not arguments.keys() <= PAGE_ARGUMENTS.keys():
+        return None
+    converted = {
+        name: None if value is None else PAGE_ARGUMENTS[name](value)
+        for name, value in arguments.items()
+    }
+    return list_args(**converted)
+
+
+async def _prefetch_pages(
+    info: Info,
+    objects: list[Any],
+    name: str,
+    connection: tuple[NestedConnection, ListArgs],
+    selections: list[Selection],
+) -> None:
+    """Every parent's page of a nested connection, and then their nodes' relations at once."""
+    nested, args = connection
+    try:
+        pages = nested.pages(info.context, args)
+    except Exception:  # noqa: BLE001 (bad arguments: each parent's field reports them itself)
+        return
+    keys = [nested.key(parent) for parent in objects]
+    nodes: list[Any] = []
+    for parent, key, result in zip(objects, keys, await _load_many(pages.pages, keys), strict=True):
+        items = [nested.build(row) for row in result.rows]
+        connection_of = nested.connect(pages.page(key, result), items)
+        parent.__dict__.setdefault(_PREFIX + name, {})[args] = connection_of
+        nodes.extend(items)
+    await prefetch(info, nodes, _nodes_of(selections))
 
 
 async def _load_many(loader: DataLoader[Any, Any], keys: list[Any]) -> list[Any]:

@@ -12,7 +12,7 @@ from masthead.resolvers.asset import assets_by_id
 from masthead.resolvers.author import authors_by_id
 from masthead.resolvers.core.content import stored_body
 from masthead.resolvers.core.ids import encode_id
-from masthead.resolvers.core.listing import Children, child_page_loader, list_args
+from masthead.resolvers.core.listing import Children, child_counts, child_page_loader
 from masthead.resolvers.core.pagination import check_page_size
 from masthead.resolvers.post import (
     POST_LISTING,
@@ -24,12 +24,18 @@ from masthead.resolvers.revision import POST_REVISIONS, check_revision_reader
 from masthead.resolvers.tag import tags_by_post
 from masthead.schema.asset.types import Asset, build_asset
 from masthead.schema.core.arguments import After, Before, First, Last, Locale
-from masthead.schema.core.connection import Connection, connection_of
+from masthead.schema.core.connection import Connection, nested
 from masthead.schema.core.context import Info, from_row
 from masthead.schema.core.directives import CONNECTION_SIZE, LIST_SIZE, ListSize
 from masthead.schema.core.enums import BodyFormat, ContentStatusEnum
 from masthead.schema.core.node import Node
-from masthead.schema.core.prefetch import Relation, load_relation, prefetched, relations
+from masthead.schema.core.prefetch import (
+    NestedConnection,
+    Relation,
+    load_relation,
+    prefetched,
+    relations,
+)
 from masthead.schema.core.revision import Revision, revisions_of
 from masthead.schema.core.seo import Seo
 from masthead.schema.post.inputs import PostOrder, PostWhere
@@ -202,26 +208,22 @@ relations(
 )
 
 
-async def nested_posts(  # noqa: PLR0913
-    info: Info,
-    children: Children,
-    parent_key: int,
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    where: PostWhere | None,
-    order_by: list[PostOrder] | None,
-    locale: str | None,
-) -> Connection[Post]:
-    """A parent's page of posts; all parents' pages come from one statement."""
-    args = list_args(
-        first=first, after=after, last=last, before=before, where=where, order_by=order_by,
-        locale=locale,
-    )  # fmt: skip
-    page = await child_page_loader(info.context, POST_LISTING, children, args)(parent_key)
-    return await connection_of(info, page, lambda row: from_row(Post, row))
+def posts_of(children: Children) -> NestedConnection:
+    """A nested connection of posts (an author's, a tag's): pages from one statement."""
+    return nested(
+        attrgetter("pk"),
+        lambda ctx, args: child_page_loader(ctx, POST_LISTING, children, args),
+        lambda row: from_row(Post, row),
+    )
+
+
+def post_count_of(children: Children) -> Relation[int]:
+    """How many visible posts a parent has (`postCount`), counted for all in one statement."""
+    return Relation(
+        attrgetter("pk"),
+        lambda ctx: child_counts(ctx, POST_LISTING, children),
+        lambda _parent, count: count,
+    )
 
 
 __all__ = ["After", "Before", "First", "Last", "Locale", "OrderBy", "Post", "Where"]

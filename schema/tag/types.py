@@ -7,13 +7,14 @@ from datetime import datetime
 import strawberry
 
 from masthead.resolvers.core.ids import encode_id
-from masthead.resolvers.core.listing import child_count_loader
-from masthead.resolvers.post import POST_LISTING, POSTS_OF_TAG
+from masthead.resolvers.core.listing import list_args
+from masthead.resolvers.post import POSTS_OF_TAG
 from masthead.resolvers.tag import tag_by_id
-from masthead.schema.core.connection import Connection
+from masthead.schema.core.connection import Connection, nested_page
 from masthead.schema.core.context import Info, from_optional_row
 from masthead.schema.core.directives import CONNECTION_SIZE
 from masthead.schema.core.node import Node
+from masthead.schema.core.prefetch import connections, load_relation, prefetched, relations
 from masthead.schema.post.types import (
     After,
     Before,
@@ -23,7 +24,8 @@ from masthead.schema.post.types import (
     OrderBy,
     Post,
     Where,
-    nested_posts,
+    post_count_of,
+    posts_of,
 )
 
 
@@ -48,7 +50,7 @@ class Tag(Node):
         description="Visible posts carrying this tag, paginated per tag.",
         directives=[CONNECTION_SIZE],
     )
-    async def posts(  # noqa: PLR0913
+    def posts(  # noqa: PLR0913
         self,
         info: Info,
         first: First = None,
@@ -59,16 +61,22 @@ class Tag(Node):
         order_by: OrderBy = None,
         locale: Locale = None,
     ) -> Connection[Post]:
-        """One statement for every tag of the operation (a window per tag)."""
-        return await nested_posts(
-            info, POSTS_OF_TAG, self.pk, first=first, after=after, last=last,
-            before=before, where=where, order_by=order_by, locale=locale,
+        """Prefetched with the page of tags, or one statement for every tag of the operation."""
+        args = list_args(
+            first=first, after=after, last=last, before=before, where=where, order_by=order_by,
+            locale=locale,
         )  # fmt: skip
+        return nested_page(info, self, "posts", args)
 
     @strawberry.field(description="How many visible posts carry this tag.")
-    async def post_count(self, info: Info) -> int:
-        """Counted for every tag of the operation in one statement."""
-        return await child_count_loader(info.context, POST_LISTING, POSTS_OF_TAG)(self.pk)
+    def post_count(self, info: Info) -> int:
+        """Prefetched with the page of tags, or counted for every tag in one statement."""
+        return prefetched(self, "postCount", lambda: load_relation(info, self, TAG_POST_COUNT))
+
+
+TAG_POST_COUNT = post_count_of(POSTS_OF_TAG)
+relations(Tag, postCount=TAG_POST_COUNT)
+connections(Tag, posts=posts_of(POSTS_OF_TAG))
 
 
 async def load_tag(info: Info, pk: int | None) -> Tag | None:
