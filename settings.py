@@ -187,7 +187,7 @@ class Settings(BaseSettings):
     sqlite_cache_kib: int = Field(default=2000, ge=0)
     # SQLite reads seen to cost less than this run on the event loop, not on their
     # connection's thread (0: every statement on its thread). sqlite_driver.py says why.
-    sqlite_inline_read_ms: float = Field(default=4.0, ge=0, le=100)
+    sqlite_inline_read_ms: float = Field(default=2.0, ge=0, le=100)
     # SQLite reads of shared statements run on the driver, compiled once (off: through
     # SQLAlchemy's execution every time; the same rows). resolvers/core/direct_reads.py.
     sqlite_direct_reads: bool = True

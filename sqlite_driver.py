@@ -41,6 +41,12 @@ BUDGET_CHECK_STEPS = 1_000_000
 BUDGET_FACTOR = 5
 # Statements whose cost is remembered; past it, the record starts over.
 REMEMBERED_STATEMENTS = 4096
+# A read that returns at least this many rows runs inline below twice the limit: on its
+# thread, the driver builds each row holding the interpreter, so under load the thread
+# waits for the event loop once per row. The authors index's page of posts (250 rows,
+# 2 ms) answered 63 requests a second from a thread, 76 inline; a count (one row) loses
+# the other core's parallel work when run inline instead.
+MANY_ROWS = 100
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
@@ -82,14 +88,15 @@ class ReadCosts:
     def __init__(self, inline_below_ms: float) -> None:
         self.inline_below = inline_below_ms / 1000
         self.budget = self.inline_below * BUDGET_FACTOR
-        self._seconds: dict[str, float] = {}
+        # Per statement: its seconds' moving average, and its limit (by its rows).
+        self._seconds: dict[str, tuple[float, float]] = {}
 
     def inline(self, operation: str) -> bool:
-        """Whether this statement, a plain read, has cost less than the inline limit."""
-        seconds = self._seconds.get(operation)
-        return seconds is not None and seconds < self.inline_below
+        """Whether this statement, a plain read, has cost less than its inline limit."""
+        known = self._seconds.get(operation)
+        return known is not None and known[0] < known[1]
 
-    def note(self, operation: str, seconds: float, *, plain_read: bool) -> None:
+    def note(self, operation: str, seconds: float, rows: int, *, plain_read: bool) -> None:
         """Remember a run: its cost if it was a plain read; else that it runs on the thread."""
         if not plain_read:
             self._seconds.pop(operation, None)
@@ -99,7 +106,9 @@ class ReadCosts:
         known = self._seconds.get(operation)
         if known is None and len(self._seconds) >= REMEMBERED_STATEMENTS:
             self._seconds.clear()
-        self._seconds[operation] = seconds if known is None else (3 * known + seconds) / 4
+        average = seconds if known is None else (3 * known[0] + seconds) / 4
+        limit = self.inline_below * (2 if rows >= MANY_ROWS else 1)
+        self._seconds[operation] = (average, limit)
 
     def run_inline(
         self, connection: sqlite3.Connection, operation: str, parameters: Any
@@ -121,12 +130,12 @@ class ReadCosts:
         except sqlite3.OperationalError:
             if not over:
                 raise
-            self.note(operation, self.budget, plain_read=True)
+            self.note(operation, self.budget, 0, plain_read=True)
             return None
         finally:
             connection.set_progress_handler(None, 0)
         # Wall time: what the event loop waited (and `thread_time` is a system call).
-        self.note(operation, time.perf_counter() - started, plain_read=True)
+        self.note(operation, time.perf_counter() - started, len(outcome[1]), plain_read=True)
         return outcome
 
 
@@ -215,7 +224,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
                     _timed_run, driver, operation, parameters
                 )
                 outcome, seconds, plain_read = ran
-                costs.note(operation, seconds, plain_read=plain_read)
+                costs.note(operation, seconds, len(outcome[1]), plain_read=plain_read)
             return outcome
 
     def _in_transaction(self) -> bool:

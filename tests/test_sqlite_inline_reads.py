@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from masthead.database import create_engine
 from masthead.settings import Settings
+from masthead.sqlite_driver import MANY_ROWS, ReadCosts
 from tests import backends
 
 pytestmark = pytest.mark.skipif(backends.BACKEND != "sqlite", reason="SQLite's driver")
@@ -135,3 +136,19 @@ async def test_an_inline_read_that_fails_raises_the_drivers_error(
         # The connection is still good, and the statement still runs inline.
         again = (await connection.execute(divide, {"d": 2, "j": '{"a": 3}'})).one()
     assert again[1:] == (threading.get_ident(), 3)
+
+
+def test_a_read_of_many_rows_runs_inline_up_to_twice_the_limit() -> None:
+    # On its thread, a read builds each row holding the interpreter: many rows wait for
+    # the event loop once each. A read of few rows keeps the other core's work there.
+    costs = ReadCosts(inline_below_ms=2)
+    for rows, seconds in ((MANY_ROWS, 0.003), (1, 0.003), (MANY_ROWS, 0.005), (1, 0.001)):
+        costs.note(f"{rows} rows in {seconds} s", seconds, rows, plain_read=True)
+
+    inline = {each: costs.inline(each) for each in costs._seconds}  # noqa: SLF001
+    assert inline == {
+        "100 rows in 0.003 s": True,
+        "1 rows in 0.003 s": False,
+        "100 rows in 0.005 s": False,
+        "1 rows in 0.001 s": True,
+    }
