@@ -113,14 +113,23 @@ async def list_page(
     """A root connection's page: one statement, plus one count when `totalCount` is read.
 
     `counted` says `totalCount` is selected. When the filter also finds its rows through a
-    relation's links (`narrowed_by_relation`), the page reads every match anyway, so the
-    page and the count come from one statement over the matches, found once.
+    relation's links (`narrowed_by_relation`), the page reads every match anyway, so its
+    rows carry the count (`TOTAL`), from one statement over the matches, found once.
     """
     ordering, request = _plan(ctx, listing, args)
     shape = (listing.name, repr(args), ctx.shape)
+    together = counted and narrowed_by_relation(args.where, listing.filters)
 
     def base() -> Select[Any]:
         return select(*listing.columns).where(*_conditions(ctx, listing, args))
+
+    def page_base() -> Select[Any]:
+        if not together:
+            return base()
+        key = listing.primary_key.column
+        matches = base().with_only_columns(key.label("id")).cte("matches")
+        total = select(func.count()).select_from(matches).scalar_subquery().label(TOTAL)
+        return select(*listing.columns, total).where(key.in_(select(matches.c.id)))
 
     def count() -> Awaitable[int]:
         counted = shared_statement(
@@ -129,44 +138,22 @@ async def list_page(
         )
         return count_rows(ctx, counted)
 
-    if counted and narrowed_by_relation(args.where, listing.filters):
-        return await _counted_page(ctx, listing, args, (ordering, request, shape), count)
     statement = shared_statement(
-        ("list_page", *shape), lambda: page_statement(base(), ordering, request)
+        ("list_page", together, *shape), lambda: page_statement(page_base(), ordering, request)
     )
     rows = await ctx.rows(statement)
-    return ListPage(page_result(rows, ordering, request), count)
+    result = page_result(rows, ordering, request)
+    if not together:
+        return ListPage(result, count)
+    if rows:
+        total: int = getattr(rows[0], TOTAL)
+        return ListPage(result, lambda: _known(total))
+    # No row to read the count from: none match, or the cursor is past them all.
+    anywhere = args.after is None and args.before is None
+    return ListPage(result, lambda: _known(0) if anywhere else count())
 
 
 TOTAL = "total_count"
-
-
-async def _counted_page(
-    ctx: ReadContext,
-    listing: Listing,
-    args: ListArgs,
-    plan: tuple[Ordering, PageRequest, tuple[Any, ...]],
-    count: Callable[[], Awaitable[int]],
-) -> ListPage:
-    """A page whose rows carry the whole list's count (`TOTAL`), its matches found once."""
-    ordering, request, shape = plan
-
-    def build() -> Select[Any]:
-        key = listing.primary_key.column
-        matches = select(key.label("id")).where(*_conditions(ctx, listing, args)).cte("matches")
-        total = select(func.count()).select_from(matches).scalar_subquery().label(TOTAL)
-        combined = select(*listing.columns, total).where(key.in_(select(matches.c.id)))
-        return page_statement(combined, ordering, request)
-
-    rows = await ctx.rows(shared_statement(("list_page_counted", *shape), build))
-    if rows:
-        total: int = getattr(rows[0], TOTAL)
-        return ListPage(page_result(rows, ordering, request), lambda: _known(total))
-    # No row to read the count from: none match, or the cursor is past them all.
-    anywhere = args.after is None and args.before is None
-    return ListPage(
-        page_result(rows, ordering, request), lambda: _known(0) if anywhere else count()
-    )
 
 
 async def _known(total: int) -> int:

@@ -213,8 +213,8 @@ async def _prefetch_pages(
     nodes: list[Any] = []
     for parent, key, result in zip(objects, keys, await _load_many(pages.pages, keys), strict=True):
         items = [nested.build(row) for row in result.rows]
-        connection_of = nested.connect(pages.page(key, result), items)
-        parent.__dict__.setdefault(_PREFIX + name, {})[args] = connection_of
+        page = nested.connect(pages.page(key, result), items)
+        parent.__dict__.setdefault(_PREFIX + name, {})[args] = page
         nodes.extend(items)
     await prefetch(info, nodes, _nodes_of(selections))
 
