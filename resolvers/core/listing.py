@@ -221,13 +221,17 @@ def child_page_loader(
         return load
 
     pages = ctx.loader(("child_pages", *name), make)
-    return ChildPages(pages, counts_by_key(ctx, name, build, children.parent_key))
+    return ChildPages(pages, child_counts(ctx, listing, children, args))
 
 
 def child_counts(
     ctx: ReadContext, listing: Listing, children: Children, args: ListArgs | None = None
 ) -> DataLoader[Any, int]:
-    """How many visible rows each parent has (e.g. `postCount`), batched."""
-    args = args or ListArgs()
-    build = _children_base(ctx, listing, children, args)
-    return counts_by_key(ctx, (children.name, repr(args)), build, children.parent_key)
+    """How many visible rows each parent has (e.g. `postCount`), batched.
+
+    Only `where` and `locale` change a count: a page's `totalCount` and `postCount` share
+    one loader, and one statement, whatever the page's size, cursor and order.
+    """
+    counted = ListArgs() if args is None else ListArgs(where=args.where, locale=args.locale)
+    build = _children_base(ctx, listing, children, counted)
+    return counts_by_key(ctx, (children.name, repr(counted)), build, children.parent_key)
