@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
-from strawberry.dataloader import DataLoader
+from strawberry.dataloader import DataLoader, DefaultCache
 from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection
 
 from masthead.resolvers.core.context import ReadContext
@@ -220,18 +220,43 @@ async def _prefetch_pages(
 
 
 async def _load_many(loader: DataLoader[Any, Any], keys: list[Any]) -> list[Any]:
-    """`loader.load_many(keys)` without `gather`: futures read in turn, not gathered.
+    """`loader.load_many(keys)` as one call of the loader's own batch function.
 
-    The keys join the loader's batch as usual, and that one batch sets their futures.
-    `gather` adds a callback to each future and the loop runs one per key; here only the
-    first wait suspends (a page of 20 posts: 3 wake-ups instead of 60).
+    The keys the loader has not seen are loaded at once, and its cache holds their
+    futures before the batch runs, so any other field asking for them meanwhile waits for
+    this batch as it would for the loader's. What the loader's batching adds per key (a
+    task per batch, a callback per future, a wake-up per key) is left out: a page of 20
+    posts and its relations costs a handful of futures instead of a hundred callbacks.
     """
-    futures = [loader.load(key) for key in keys]
+    cache = cast("DefaultCache[Any, Any]", loader.cache_map).cache_map
+    missing = [
+        key for key in dict.fromkeys(keys) if (known := cache.get(key)) is None or known.cancelled()
+    ]
+    futures: list[asyncio.Future[Any]] = []
+    if missing:
+        create = loader.loop.create_future
+        futures = [create() for _ in missing]
+        cache.update(zip(missing, futures, strict=True))
+        try:
+            values = await loader.load_fn(missing)
+        except BaseException as error:
+            for future in futures:  # as the loader's batch fails: each key's future fails
+                if isinstance(error, Exception):
+                    future.set_exception(error)
+                    future.exception()  # read: not reported as never retrieved
+                else:
+                    future.cancel()  # the operation was cancelled: a later load tries again
+            raise
+        for future, value in zip(futures, values, strict=True):
+            if isinstance(value, BaseException):
+                future.set_exception(value)
+            else:
+                future.set_result(value)
     try:
-        return [await future for future in futures]
-    except BaseException:
+        return [await cache[key] for key in keys]
+    except Exception:
         for future in futures:  # read, so that none is reported as never retrieved
-            if isinstance(future, asyncio.Future) and future.done() and not future.cancelled():
+            if not future.cancelled():
                 future.exception()
         raise
 
