@@ -15,6 +15,7 @@ import asyncio
 import os
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import orjson
@@ -25,24 +26,38 @@ from bench.queries import Example, load_examples, request_body
 WARM_UP = 5
 
 
-def _parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.cpu", description=__doc__)
+def rounds_parser(
+    prog: str, description: str | None, *, rounds: int, requests: int, per: str
+) -> argparse.ArgumentParser:
+    """The options of an in-process measurement: posts, rounds, requests `per` a round."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--posts", type=int, default=20_000, help="posts in the database")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds; the least is kept")
-    parser.add_argument("--requests", type=int, default=20, help="requests per example a round")
+    parser.add_argument("--rounds", type=int, default=rounds, help="rounds; the least is kept")
+    parser.add_argument("--requests", type=int, default=requests, help=f"requests per {per}")
+    return parser
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = rounds_parser(
+        "python -m bench.cpu", __doc__, rounds=3, requests=20, per="example a round"
+    )
     return parser.parse_args(argv)
 
 
-async def _cpu_ms(client: httpx.AsyncClient, example: Example, requests: int) -> float:
-    body = request_body(example)
+async def cpu_ms(client: httpx.AsyncClient, url: str, body: bytes, requests: int) -> float:
+    """CPU milliseconds per request of `requests` POSTs of `body` in a row, each answered."""
     headers = {"Content-Type": "application/json"}
     started = time.process_time()
     for _ in range(requests):
-        answer = await client.post("/graphql", content=body, headers=headers)
+        answer = await client.post(url, content=body, headers=headers)
         if answer.status_code != 200 or b'"errors"' in answer.content:
-            msg = f"{example.name}: {answer.status_code} {answer.text[:200]}"
+            msg = f"{url}: {answer.status_code} {answer.text[:200]}"
             raise SystemExit(msg)
     return (time.process_time() - started) / requests * 1000
+
+
+async def _cpu_ms(client: httpx.AsyncClient, example: Example, requests: int) -> float:
+    return await cpu_ms(client, "/graphql", request_body(example), requests)
 
 
 async def _measure(arguments: argparse.Namespace) -> dict[str, float]:
@@ -63,17 +78,27 @@ async def _measure(arguments: argparse.Namespace) -> dict[str, float]:
     return least
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the least CPU milliseconds per request of each example query, as JSON."""
-    arguments = _parse(sys.argv[1:] if argv is None else argv)
-    database = ensure_database(arguments.posts)
+def executed_in_process(posts: int) -> Path:
+    """The bench database, and the environment of an app run in process on it.
+
+    Production settings, the response cache off (every request runs), the rate limit
+    charged but never spent. Set before the app's modules read their settings.
+    """
+    database = ensure_database(posts)
     os.environ |= {
         "MASTHEAD_ENV": "production",
         "MASTHEAD_DATABASE_URL": database_url(database),
-        "MASTHEAD_MEDIA_DIR": str(media_dir(arguments.posts)),
+        "MASTHEAD_MEDIA_DIR": str(media_dir(posts)),
         "MASTHEAD_RESPONSE_CACHE_ENTRIES": "0",
         "MASTHEAD_RATE_LIMIT_POINTS": str(10**15),  # charged, never spent
     }
+    return database
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the least CPU milliseconds per request of each example query, as JSON."""
+    arguments = _parse(sys.argv[1:] if argv is None else argv)
+    executed_in_process(arguments.posts)
     least = asyncio.run(_measure(arguments))
     print(orjson.dumps({name: round(ms, 2) for name, ms in least.items()}).decode())
     return 0

@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sqlite3
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import orjson
 
-from bench.data import database_url, ensure_database, media_dir
+from bench.cpu import cpu_ms, executed_in_process, rounds_parser
 from bench.floor import create_app as create_floor_app
 from bench.floor_queries import home
 from bench.floor_sql import visible
@@ -70,10 +70,9 @@ SELECT json_object('data', json_object('posts', json_object('nodes', json(coales
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.json_in_database", description=__doc__)
-    parser.add_argument("--posts", type=int, default=20_000, help="posts in the database")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds; the least is kept")
-    parser.add_argument("--requests", type=int, default=200, help="requests per path a round")
+    parser = rounds_parser(
+        "python -m bench.json_in_database", __doc__, rounds=5, requests=200, per="path a round"
+    )
     return parser.parse_args(argv)
 
 
@@ -90,20 +89,12 @@ def _least_ms(run: Callable[[], object], requests: int, rounds: int) -> float:
 async def _least_http_ms(
     client: httpx.AsyncClient, url: str, body: bytes, requests: int, rounds: int
 ) -> float:
-    least = float("inf")
-    for _ in range(rounds):
-        started = time.process_time()
-        for _ in range(requests):
-            answer = await client.post(url, content=body, headers=JSON)
-            answer.raise_for_status()
-        least = min(least, (time.process_time() - started) / requests * 1000)
-    return least
+    return min([await cpu_ms(client, url, body, requests) for _ in range(rounds)])
 
 
-async def _measure(arguments: argparse.Namespace) -> dict[str, float]:
+async def _measure(arguments: argparse.Namespace, database: Path) -> dict[str, float]:
     from masthead.server import create_app  # noqa: PLC0415 - after the environment is set
 
-    database = ensure_database(arguments.posts)
     example = next(each for each in load_examples() if each.name == "home")
     body = request_body(example)
     connection = sqlite3.connect(database, check_same_thread=False)
@@ -148,16 +139,7 @@ async def _measure(arguments: argparse.Namespace) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """Print the least CPU milliseconds per home page of each path, as JSON."""
     arguments = _parse(sys.argv[1:] if argv is None else argv)
-    database = ensure_database(arguments.posts)
-    os.environ |= {
-        "MASTHEAD_ENV": "production",
-        "MASTHEAD_DATABASE_URL": database_url(database),
-        "MASTHEAD_MEDIA_DIR": str(media_dir(arguments.posts)),
-        "MASTHEAD_RESPONSE_CACHE_ENTRIES": "0",
-        "MASTHEAD_RATE_LIMIT_POINTS": str(10**15),  # charged, never spent
-        "MASTHEAD_REQUEST_LOG": "false",
-    }
-    least = asyncio.run(_measure(arguments))
+    least = asyncio.run(_measure(arguments, executed_in_process(arguments.posts)))
     print(orjson.dumps({name: round(ms, 3) for name, ms in least.items()}).decode())
     return 0
 
