@@ -232,26 +232,10 @@ async def _load_many(loader: DataLoader[Any, Any], keys: list[Any]) -> list[Any]
     missing = [
         key for key in dict.fromkeys(keys) if (known := cache.get(key)) is None or known.cancelled()
     ]
-    futures: list[asyncio.Future[Any]] = []
+    futures = [loader.loop.create_future() for _ in missing]
     if missing:
-        create = loader.loop.create_future
-        futures = [create() for _ in missing]
         cache.update(zip(missing, futures, strict=True))
-        try:
-            values = await loader.load_fn(missing)
-        except BaseException as error:
-            for future in futures:  # as the loader's batch fails: each key's future fails
-                if isinstance(error, Exception):
-                    future.set_exception(error)
-                    future.exception()  # read: not reported as never retrieved
-                else:
-                    future.cancel()  # the operation was cancelled: a later load tries again
-            raise
-        for future, value in zip(futures, values, strict=True):
-            if isinstance(value, BaseException):
-                future.set_exception(value)
-            else:
-                future.set_result(value)
+        await _settle(loader, missing, futures)
     try:
         return [await cache[key] for key in keys]
     except Exception:
@@ -259,6 +243,35 @@ async def _load_many(loader: DataLoader[Any, Any], keys: list[Any]) -> list[Any]
             if not future.cancelled():
                 future.exception()
         raise
+
+
+async def _settle(
+    loader: DataLoader[Any, Any], keys: list[Any], futures: list[asyncio.Future[Any]]
+) -> None:
+    """Run the loader's batch function for `keys` and settle their futures with its values.
+
+    If the batch fails, each key's future fails with it (a cancelled batch cancels them,
+    so that a later load tries again); a batch that answers the wrong number of values
+    fails, as the loader's own does, rather than leave a future that never ends.
+    """
+    try:
+        values = await loader.load_fn(keys)
+        if len(values) != len(keys):
+            msg = f"a batch of {len(keys)} keys loaded {len(values)} values"
+            raise ValueError(msg)  # noqa: TRY301 (failed like the batch itself)
+    except BaseException as error:
+        for future in futures:
+            if isinstance(error, Exception):
+                future.set_exception(error)
+                future.exception()  # read: not reported as never retrieved
+            else:
+                future.cancel()
+        raise
+    for future, value in zip(futures, values, strict=True):
+        if isinstance(value, BaseException):
+            future.set_exception(value)
+        else:
+            future.set_result(value)
 
 
 async def with_relations(info: Info, value: T | None) -> T | None:
