@@ -36,27 +36,24 @@ async def test_keys_load_once_and_a_field_asking_meanwhile_shares_the_batch() ->
     assert batches == [[1, 2, 3], [4]]
 
 
-async def test_a_failed_batch_fails_every_field_waiting_for_it() -> None:
-    loader = loader_of([], RuntimeError("database gone"))
-
-    prefetching = asyncio.create_task(_load_many(loader, [1, 2]))
-    await asyncio.sleep(0)
-    meanwhile = loader.load(1)
-
-    with pytest.raises(RuntimeError, match="database gone"):
-        await prefetching
-    with pytest.raises(RuntimeError, match="database gone"):
-        await meanwhile
-
-
-async def test_a_batch_answering_too_few_values_fails_instead_of_hanging() -> None:
-    loader = loader_of([], [10])
+@pytest.mark.parametrize(
+    ("answer", "error", "message"),
+    [
+        (RuntimeError("database gone"), RuntimeError, "database gone"),
+        ([10], ValueError, "a batch of 2 keys loaded 1 values"),  # too few: fails, never hangs
+    ],
+    ids=["failed", "too-few-values"],
+)
+async def test_a_batch_that_fails_fails_every_field_waiting_for_it(
+    answer: object, error: type[Exception], message: str
+) -> None:
+    loader = loader_of([], answer)
 
     prefetching = asyncio.create_task(_load_many(loader, [1, 2]))
     await asyncio.sleep(0)
     meanwhile = loader.load(2)
 
-    with pytest.raises(ValueError, match="a batch of 2 keys loaded 1 values"):
+    with pytest.raises(error, match=message):
         await prefetching
-    with pytest.raises(ValueError, match="a batch of 2 keys loaded 1 values"):
+    with pytest.raises(error, match=message):
         await asyncio.wait_for(meanwhile, timeout=5)
