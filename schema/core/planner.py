@@ -6,7 +6,8 @@ completion dispatch, about 15 µs a field, which is most of a list query's time.
 each field is planned once from the schema's own descriptions (`field_plans.py`): read
 directly, or called with arguments converted once per operation and one `info` for all
 of its parents. The groups of fields an operation selects on a type are compiled once
-per operation (`completers.py`) and reused for every object of a list.
+(`completers.py`), reused for every object of a list and kept for the next request of
+the same operation (`operation_plans.py`).
 
 Whatever is not planned (abstract types, introspection, a field with Strawberry field
 extensions) runs through graphql-core unchanged, and so does a planned field whose value
@@ -17,7 +18,7 @@ execution's own.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, cast
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, Undefined
@@ -37,6 +38,7 @@ from masthead.schema.core.completers import (
     materialized,
 )
 from masthead.schema.core.field_plans import CallPlan, ContextOnly, NotPlanned
+from masthead.schema.core.operation_plans import operation_memo
 
 # A call bound for one operation: positional and keyword arguments, and the info given.
 Bound = tuple[list[Any], dict[str, Any], GraphQLResolveInfo[Any]]
@@ -53,23 +55,46 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
         # A schema extension with a `resolve` hook wraps every field: nothing is planned.
         manager = self.middleware_manager
         self.planning = manager is None or not manager.middlewares
+        # The completers compiled for this operation by earlier requests, by field nodes.
+        fragments = (details.definition for details in self.fragments.values())
+        self._kept = operation_memo(
+            self.schema, self.operation, fragments, self.variable_values.coerced, self.planning
+        )
 
     def _memo(
-        self, object_type: GraphQLObjectType, source: object, build: Callable[[], ObjectCompleter]
+        self,
+        object_type: GraphQLObjectType,
+        source: object,
+        nodes: Callable[[], Hashable],
+        build: Callable[[], ObjectCompleter],
     ) -> ObjectCompleter:
-        """The completer made for `source` (a field group, or a field's nodes), made once."""
+        """The completer of `source` (a field group, or a field's nodes), compiled once.
+
+        Found by `source` itself within the operation, else among the operation's kept
+        completers by the field `nodes` it stands for, else built (and kept).
+        """
         key = (id(object_type), id(source))
         found = self._objects.get(key)
         if found is not None and found[0] is source:
             return found[1]
-        completer = build()
+        kept = (id(object_type), nodes())
+        completer: ObjectCompleter | None = self._kept.get(kept)
+        if completer is None:
+            completer = self._kept[kept] = build()
         self._objects[key] = (source, completer)
         return completer
 
     def _completer(
         self, parent_type: GraphQLObjectType, fields: GroupedFieldSet
     ) -> ObjectCompleter:
-        return self._memo(parent_type, fields, lambda: ObjectCompleter(self, parent_type, fields))
+        def nodes() -> Hashable:
+            return tuple(
+                (name, *[id(each.node) for each in details]) for name, details in fields.items()
+            )
+
+        return self._memo(
+            parent_type, fields, nodes, lambda: ObjectCompleter(self, parent_type, fields)
+        )
 
     def object_completer(
         self, object_type: GraphQLObjectType, details: FieldDetailsList
@@ -80,7 +105,10 @@ class PlannedExecution(StrawberryGraphQLCoreExecutionContext):
             fields, _defers, _forbidden = self.collect_subfields(object_type, details)
             return self._completer(object_type, fields)
 
-        return self._memo(object_type, details, build)
+        def nodes() -> Hashable:
+            return (None, *[id(each.node) for each in details])
+
+        return self._memo(object_type, details, nodes, build)
 
     def execute_fields(
         self,
