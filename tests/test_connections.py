@@ -169,6 +169,51 @@ async def test_nested_posts_paginate_per_author(gql: GraphQLClient, engine: Asyn
     assert [n["slug"] for n in rest["authors"]["nodes"][0]["posts"]["nodes"]] == ["ann-0"]
 
 
+NESTED = """query N($first: Int, $after: String, $last: Int, $before: String) {
+  tags(first: 10, orderBy: [NAME_ASC]) { nodes { slug
+    posts(first: $first, after: $after, last: $last, before: $before) {
+      nodes { slug } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }"""
+ONE = """query O($slug: String!, $first: Int, $after: String, $last: Int, $before: String) {
+  tag(slug: $slug) {
+    posts(first: $first, after: $after, last: $last, before: $before) {
+      nodes { slug } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }"""
+
+
+@pytest.mark.parametrize("role", [None, "editor"])
+async def test_pages_for_many_parents_are_each_parents_own_page(
+    gql: GraphQLClient, engine: AsyncEngine, token: TokenMaker, role: str | None
+) -> None:
+    """Each tag's page read with the others (one statement for all) is its page read alone.
+
+    Forwards and backwards from each tag's first page's end (a cursor in another tag's
+    list too), with posts at the same time and (for an editor) undated drafts, which
+    sort last.
+    """
+    factory = Factory(engine)
+    tags = [await factory.tag(slug=slug, name=slug) for slug in ("a", "b", "c")]
+    for n in range(7):
+        carried = [tag for i, tag in enumerate(tags) if (n + i) % 3]
+        moment = START + timedelta(hours=n // 2)  # pairs of posts at the same time
+        await factory.post(slug=f"p{n}", tags=carried, published_at=moment)
+    await factory.post(slug="draft", tags=tags, status=ContentStatus.DRAFT, published_at=None)
+    headers = await token(role) if role else None
+    first = await gql.data(NESTED, {"first": 2}, headers)
+    cursors = [tag["posts"]["pageInfo"]["endCursor"] for tag in first["tags"]["nodes"]]
+    asked = [
+        {**size, **moved}
+        for size in ({"first": 2}, {"last": 3}, {"first": 3}, {"last": 2})
+        for moved in ({}, *({"after": c} for c in cursors), *({"before": c} for c in cursors))
+    ]
+    compared = 0
+    for variables in asked:
+        together = await gql.data(NESTED, variables, headers)
+        for tag in together["tags"]["nodes"]:
+            alone = await gql.data(ONE, {"slug": tag["slug"], **variables}, headers)
+            assert tag["posts"] == alone["tag"]["posts"], (tag["slug"], variables)
+            compared += bool(tag["posts"]["nodes"])
+    assert compared > len(asked) * 2  # most pages hold posts
+
+
 async def _dated_and_undated(engine: AsyncEngine) -> tuple[list[str], list[str]]:
     """Dated posts (two at the same time) and undated drafts: (the public's, an editor's)."""
     factory = Factory(engine)
@@ -231,3 +276,34 @@ async def test_the_public_listing_reads_the_date_index_in_order(
 
     assert "Index Scan Backward using ix_posts_listing" in plan, plan
     assert not re.search(r"(^|->)\s*Sort\s+\(", plan, re.MULTILINE), plan  # a full sort
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="a query plan of SQLite's")
+async def test_sqlite_reads_each_authors_page_from_the_index_without_a_window(
+    gql: GraphQLClient, engine: AsyncEngine
+) -> None:
+    """An authors index's latest posts: a few index entries per author, never all posts."""
+    factory = Factory(engine)
+    for name in ("ann", "bea", "cy"):
+        author = await factory.author(slug=name, name=name)
+        for n in range(4):
+            await factory.post(author_id=author["id"], published_at=START + timedelta(days=n))
+    sent: list[tuple[str, Any]] = []
+
+    def record(*arguments: Any) -> None:
+        sent.append((arguments[2], arguments[3]))  # the statement and its parameters
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        data = await gql.data("{ authors { nodes { posts(first: 2) { nodes { slug } } } } }")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert [len(a["posts"]["nodes"]) for a in data["authors"]["nodes"]] == [2, 2, 2]
+    (statement, parameters), *_ = (s for s in sent if "posts.author_id" in s[0])
+    async with engine.connect() as connection:
+        found = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        plan = "\n".join(str(row[-1]) for row in found)
+
+    assert "row_number" not in statement
+    assert "CORRELATED LIST SUBQUERY" in plan, plan
+    assert "USING COVERING INDEX ix_posts_author_listing" in plan, plan

@@ -194,16 +194,18 @@ class ChildPages:
 def child_page_loader(
     ctx: ReadContext, listing: Listing, children: Children, args: ListArgs
 ) -> ChildPages:
-    """Load one page per parent; every parent's page comes from one windowed statement."""
+    """Load one page per parent; every parent's page comes from one statement."""
     name = (children.name, repr(args))
     build = _children_base(ctx, listing, children, args)
-    grouping = Grouping(listing.columns, listing.table.c.id, children.parent_key)
+    # SQLite reads each parent's page on its own; PostgreSQL numbers them in a window.
+    per_parent = ctx.engine.dialect.name == "sqlite"
+    grouping = Grouping(listing.columns, listing.table.c.id, children.parent_key, per_parent)
 
     def make() -> LoadFunction:
         ordering, request = _plan(ctx, listing, args)
 
         def statement(parents: int) -> Select[Any]:
-            key = ("child_pages", *name, parents == 1, ctx.shape)
+            key = ("child_pages", *name, parents == 1, per_parent, ctx.shape)
             return shared_statement(
                 key,
                 lambda: grouped_page_statement(

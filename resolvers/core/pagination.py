@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_
 
 from masthead.resolvers.core.errors import BadUserInput
-from masthead.resolvers.core.statements import KEYS, PARENT_KEY
+from masthead.resolvers.core.statements import KEYS, PARENT_KEY, PARENT_KEYS_JSON
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -222,11 +222,16 @@ def _order_clauses(ordering: Ordering, *, backwards: bool) -> list[ColumnElement
 
 @dataclass(frozen=True)
 class Grouping:
-    """What a per-parent page reads: the wide columns, the row key and the parent key."""
+    """What a per-parent page reads: the wide columns, the row key and the parent key.
+
+    `per_parent` (SQLite only, and only when the ordering's columns are on the key's
+    table): each parent's page is its own keyset read (`_per_parent_pages`).
+    """
 
     columns: Sequence[ColumnElement[Any]]
     key: ColumnElement[Any]
     parent: ColumnElement[Any]
+    per_parent: bool = False
 
 
 def grouped_page_statement(
@@ -244,11 +249,15 @@ def grouped_page_statement(
     rows, often index-only); the wide columns are then read for the winners alone. For
     one parent (a tag archive, a post's author) the plain keyset page is the same rows
     without the window's materialization.
+
+    A grouping read `per_parent` reads each parent's page on its own instead.
     """
     group_key = grouping.parent.label("group_key")
     if parents == 1:
         single = base.where(grouping.parent == PARENT_KEY).add_columns(group_key)
         return page_statement(single, ordering, request)
+    if grouping.per_parent:
+        return _per_parent_pages(base, grouping, ordering, request)
     order = _order_clauses(ordering, backwards=request.backwards)
     number = func.row_number().over(partition_by=grouping.parent, order_by=order)
     ranked = (
@@ -266,9 +275,38 @@ def grouped_page_statement(
     )
 
 
+def _per_parent_pages(
+    base: Select[Any], grouping: Grouping, ordering: Ordering, request: PageRequest
+) -> Select[Any]:
+    """Each parent's page as its own keyset read, correlated to a list of the parents.
+
+    `FROM json_each(:parents) JOIN t ON t.key IN (SELECT key … WHERE parent = value
+    ORDER BY … LIMIT n)`: SQLite reads a few index entries per parent, where the window
+    numbers every visible row of every parent first (an authors index: 1.1 ms against
+    3.3 for 50 authors of 20,000 posts). SQLite only: it has no LATERAL join.
+    """
+    parent_keys = func.json_each(PARENT_KEYS_JSON).table_valued("value").alias("parents")
+    order = _order_clauses(ordering, backwards=request.backwards)
+    page = (
+        base.with_only_columns(grouping.key)
+        .where(grouping.parent == parent_keys.c.value, *_bounds(ordering, request))
+        .order_by(*order)
+        .limit(request.size + 1)
+        .correlate(parent_keys)
+    )
+    table = grouping.key.table  # type: ignore[attr-defined]
+    return (
+        select(*grouping.columns, parent_keys.c.value.label("group_key"))
+        .select_from(parent_keys)
+        .join(table, grouping.key.in_(page))
+        .order_by(*order)
+    )
+
+
 def parent_parameters(parent_keys: Sequence[Any]) -> dict[str, Any]:
     """The parameters of a grouped page statement for these parents."""
-    return {"keys": list(parent_keys), "parent_key": parent_keys[0]}
+    keys = list(parent_keys)
+    return {"keys": keys, "parent_key": keys[0], "parent_keys": orjson.dumps(keys).decode()}
 
 
 def page_result(rows: Sequence[Any], ordering: Ordering, request: PageRequest) -> PageResult:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from weakref import WeakSet
 
-from sqlalchemy import BindParameter, bindparam
+from sqlalchemy import BindParameter, String, bindparam
 
 from masthead.models.base import UTCDateTime
 from masthead.resolvers.core.bounded_cache import BoundedCache, CacheSize
@@ -33,6 +33,8 @@ NOW: BindParameter[Any] = bindparam("now", type_=UTCDateTime())
 # The keys one batch of a loader asks for, and the parents of a batch of nested pages.
 KEYS: BindParameter[Any] = bindparam("keys", expanding=True)
 PARENT_KEY: BindParameter[Any] = bindparam("parent_key")
+# The same keys as one JSON array, for a statement that reads them as rows (`json_each`).
+PARENT_KEYS_JSON: BindParameter[Any] = bindparam("parent_keys", type_=String())
 # A statement object with its memoized cache key and compiled form's metadata: a few KiB.
 STATEMENT_BYTES = 16 * 1024
 MAX_STATEMENTS = 2000
