@@ -44,7 +44,11 @@ class PostTag(Base):
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_post_tags_tag_id_post_id", "tag_id", "post_id"),)
+    __table_args__ = (
+        Index("ix_post_tags_tag_id_post_id", "tag_id", "post_id"),
+        # A post's tags in order, read from the index alone (migration 0007).
+        Index("ix_post_tags_in_order", "post_id", "position", "tag_id"),
+    )
 
 
 class PostCoAuthor(Base):
@@ -60,7 +64,10 @@ class PostCoAuthor(Base):
     )
     position: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_post_co_authors_author_id", "author_id"),)
+    __table_args__ = (
+        Index("ix_post_co_authors_author_id", "author_id"),
+        Index("ix_post_co_authors_in_order", "post_id", "position", "author_id"),
+    )
 
 
 class Post(Timestamped, Versioned, Localized, WithSeo, WithMarkdownBody, Base):
