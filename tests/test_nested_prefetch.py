@@ -125,3 +125,35 @@ async def test_bad_nested_arguments_are_reported_on_the_nested_field(
     assert error["path"] == ["authors", "nodes", 0, "posts"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert body["data"] is None
+
+
+async def test_each_posts_tags_and_co_authors_come_in_its_editors_order(
+    gql: GraphQLClient, engine: AsyncEngine
+) -> None:
+    """Tags shared by every post of a page are read once, and each post keeps its order."""
+    factory = Factory(engine)
+    tags = [await factory.tag(slug=slug) for slug in ("x", "y", "z")]
+    people = [await factory.author(slug=slug) for slug in ("p", "q")]
+    orders = {"a": ([0, 1, 2], [0, 1]), "b": ([2, 0, 1], [1, 0]), "c": ([1], [1]), "d": ([], [])}
+    for n, (slug, (tag_order, people_order)) in enumerate(orders.items()):
+        await factory.post(
+            slug=slug,
+            tags=[tags[i] for i in tag_order],
+            co_authors=[people[i] for i in people_order],
+            published_at=START + timedelta(days=n),
+        )
+    document = "{ posts { nodes { slug tags { slug } coAuthors { slug } } } }"
+
+    data = await gql.data(document)
+
+    found = {
+        node["slug"]: ([t["slug"] for t in node["tags"]], [a["slug"] for a in node["coAuthors"]])
+        for node in data["posts"]["nodes"]
+    }
+    assert found == {
+        "a": (["x", "y", "z"], ["p", "q"]),
+        "b": (["z", "x", "y"], ["q", "p"]),
+        "c": (["y"], ["q"]),
+        "d": ([], []),
+    }
+    assert gql.last_statements == 3  # the posts, every post's tags, every post's co-authors
