@@ -1,45 +1,51 @@
-"""`python -m bench.json_in_database`: the home page answered by one statement that builds its JSON.
+"""`python -m bench.json_in_database`: pages answered by one statement that builds their JSON.
 
 Bench-only code: the measurement behind a design choice. A planner may run a document as
 a few statements whose rows Python shapes into the answer (Masthead's way), or as one
 statement that builds the whole JSON answer in the database with its JSON functions (as
 Hasura and PostGraphile do). This measures, in process and one request at a time, the
-CPU time per home page of:
+CPU time per page of the home page, the tag archive and the authors index, for:
 
-- the floor's handler: one statement, a dictionary per post, `orjson.dumps`;
+- the floor's handler: its statements, a dictionary per row, `orjson.dumps`;
 - one statement whose only value is the answer's text, built by SQLite's JSON functions
-  (the SQL a planner would write for the home page's document);
+  (the SQL a planner would write for the page's document; SQLite has no base64, so a
+  cursor's is a function registered on the connection, one Python call per cursor);
 - the floor's and Masthead's apps, each through its own ASGI app (`httpx`'s transport),
   for what the HTTP side and GraphQL execution add.
 
-The statement's answer is checked byte for byte against Masthead's before anything is
-timed. The least time per request over `--rounds` rounds is printed as JSON.
+Each statement's answer is checked byte for byte against Masthead's before anything is
+timed. The least time per request over `--rounds` rounds is printed as JSON, per page.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
 
 from bench.cpu import cpu_ms, executed_in_process, rounds_parser
 from bench.floor import create_app as create_floor_app
-from bench.floor_queries import home
-from bench.floor_sql import visible
+from bench.floor_queries import Handler, authors_index, home, tag_archive
+from bench.floor_sql import POST_ORDER, visible
 from bench.queries import load_examples, request_body
 from bench.shapes import MEDIA_BASE_URL, sqlite_now
 
 JSON = {"Content-Type": "application/json"}
-# `isoformat()` of a stored timestamp: microseconds only when not zero, always UTC.
-_ISO = """(substr({c}, 1, 10) || 'T' || CASE WHEN substr({c}, 20, 7) IN ('', '.000000')
-    THEN substr({c}, 12, 8) ELSE substr({c}, 12, 15) END || '+00:00')"""
+# `isoformat()` of a stored timestamp: microseconds only when not zero, always UTC; in a
+# cursor the same time ends in `Z` (orjson's `OPT_UTC_Z`).
+_CLOCK = """substr({c}, 1, 10) || 'T' || CASE WHEN substr({c}, 20, 7) IN ('', '.000000')
+    THEN substr({c}, 12, 8) ELSE substr({c}, 12, 15) END"""
+_ISO = f"({_CLOCK} || '+00:00')"
+_CURSOR_TIME = f"({_CLOCK} || 'Z')"
 
 
 def _asset(alias: str, *fields: str) -> str:
@@ -69,6 +75,88 @@ SELECT json_object('data', json_object('posts', json_object('nodes', json(coales
 """  # noqa: S608 (constant fragments only)
 
 
+# The tag archive: the tag, its count and its first page with cursors, the page read once
+# (`b64url` is the function `connect` registers: base64url without padding, Masthead's
+# cursor encoding).
+_TAG_CURSOR = (
+    "b64url(json_array('PUBLISHED_AT_DESC', "
+    f"json_array({_CURSOR_TIME.format(c='p.published_at')}, p.id)))"
+)
+TAG_JSON_SQL = f"""
+WITH tg AS (SELECT id, name, description FROM tags WHERE slug = :slug),
+page AS MATERIALIZED (
+  SELECT p.id, p.title, p.slug, p.published_at, row_number() OVER ({POST_ORDER}) AS n
+  FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+  WHERE pt.tag_id = (SELECT id FROM tg) AND {visible()} {POST_ORDER} LIMIT :first + 1)
+SELECT json_object('data', json_object('tag', json((
+  SELECT json_object('name', tg.name, 'description', tg.description, 'posts', json_object(
+    'totalCount', (SELECT count(*) FROM post_tags pt CROSS JOIN posts p ON p.id = pt.post_id
+                   WHERE pt.tag_id = tg.id AND {visible()}),
+    'pageInfo', json_object(
+      'hasNextPage', json(CASE WHEN (SELECT max(n) FROM page) > :first
+                          THEN 'true' ELSE 'false' END),
+      'endCursor', (SELECT {_TAG_CURSOR} FROM page AS p
+                    WHERE p.n <= :first ORDER BY p.n DESC LIMIT 1)),
+    'edges', json(coalesce((SELECT json_group_array(json(edge)) FROM (
+      SELECT json_object('cursor', {_TAG_CURSOR}, 'node', json_object(
+        'title', p.title, 'slug', p.slug, 'publishedAt', {_ISO.format(c="p.published_at")}
+      )) AS edge FROM page AS p WHERE p.n <= :first ORDER BY p.n)), '[]'))))
+  FROM tg))))
+"""  # noqa: S608 (constant fragments only)
+
+# The authors index: authors by name, each with its count and latest posts with tags.
+AUTHORS_JSON_SQL = f"""
+SELECT json_object('data', json_object('authors', json_object('nodes', json(coalesce(
+  (SELECT json_group_array(json(node)) FROM (
+    SELECT json_object(
+      'name', a.name, 'slug', a.slug,
+      'postCount', (SELECT count(*) FROM posts p WHERE p.author_id = a.id AND {visible()}),
+      'posts', json_object('nodes', json(coalesce((SELECT json_group_array(json(post)) FROM (
+        SELECT json_object('title', p.title, 'slug', p.slug, 'tags', json((
+          SELECT json_group_array(json_object('name', t.name)) FROM (
+            SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+            WHERE pt.post_id = p.id ORDER BY pt.position) AS t))) AS post
+        FROM posts p WHERE p.author_id = a.id AND {visible()}
+        {POST_ORDER} LIMIT :per_author)), '[]')))
+    ) AS node
+    FROM authors a ORDER BY a.name, a.id LIMIT :first)),
+  '[]')))))
+"""  # noqa: S608 (constant fragments only)
+
+# Per example page: its statement, the statement's parameters besides `now`, the floor's
+# handler of the same page.
+PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Handler]] = {
+    "home": (HOME_JSON_SQL, lambda v: {"first": v["first"]}, home),
+    "tag": (TAG_JSON_SQL, lambda v: {"slug": v["slug"], "first": v["first"]}, tag_archive),
+    "authors": (
+        AUTHORS_JSON_SQL,
+        lambda v: {"first": v["first"], "per_author": 5},
+        authors_index,
+    ),
+}
+
+
+def _b64url(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def connect(database: Path | str) -> sqlite3.Connection:
+    """A read-only connection with the functions the statements above call."""
+    connection = sqlite3.connect(database, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.create_function("b64url", 1, _b64url, deterministic=True)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+def page_json(connection: sqlite3.Connection, name: str, variables: dict[str, Any]) -> bytes:
+    """The `{"data": ...}` answer to example `name`, built by its one statement."""
+    statement, parameters, _floor = PAGES[name]
+    found = connection.execute(statement, {"now": sqlite_now(), **parameters(variables)})
+    text: str = found.fetchone()[0]
+    return text.encode()
+
+
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = rounds_parser(
         "python -m bench.json_in_database", __doc__, rounds=5, requests=200, per="path a round"
@@ -92,55 +180,63 @@ async def _least_http_ms(
     return min([await cpu_ms(client, url, body, requests) for _ in range(rounds)])
 
 
-async def _measure(arguments: argparse.Namespace, database: Path) -> dict[str, float]:
+async def _measure(arguments: argparse.Namespace, database: Path) -> dict[str, dict[str, float]]:
     from masthead.server import create_app  # noqa: PLC0415 - after the environment is set
 
-    example = next(each for each in load_examples() if each.name == "home")
-    body = request_body(example)
-    connection = sqlite3.connect(database, check_same_thread=False)
-    connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA query_only = ON")
-    first = example.variables["first"]
-
-    def in_database() -> bytes:
-        parameters = {"now": sqlite_now(), "first": first}
-        text: str = connection.execute(HOME_JSON_SQL, parameters).fetchone()[0]
-        return text.encode()
-
-    def floor() -> bytes:
-        return orjson.dumps({"data": home(connection, example.variables)})
-
+    examples = {each.name: each for each in load_examples() if each.name in PAGES}
+    connection = connect(database)
+    least: dict[str, dict[str, float]] = {name: {} for name in examples}
     app = create_app()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            answer = await client.post("/graphql", content=body, headers=JSON)
-            # Masthead's answer goes on with its `extensions` (the cost) after `data`.
-            for path, made in (("statement", in_database()), ("floor", floor())):
-                if not answer.content.startswith(made[:-1] + b',"extensions":'):
-                    msg = f"the {path}'s answer differs from Masthead's: {made[:200]!r}"
-                    raise SystemExit(msg)
-            masthead = await _least_http_ms(
-                client, "/graphql", body, arguments.requests, arguments.rounds
-            )
+            for name, example in examples.items():
+                body = request_body(example)
+                answer = await client.post("/graphql", content=body, headers=JSON)
+                floor_answer = orjson.dumps({"data": PAGES[name][2](connection, example.variables)})
+                # Masthead's answer goes on with its `extensions` (the cost) after `data`.
+                made = {"statement": page_json(connection, name, example.variables)}
+                for path, text in {**made, "floor": floor_answer}.items():
+                    if not answer.content.startswith(text[:-1] + b',"extensions":'):
+                        msg = f"{name}: the {path}'s answer differs from Masthead's: {text[:200]!r}"
+                        raise SystemExit(msg)
+                least[name]["masthead app"] = await _least_http_ms(
+                    client, "/graphql", body, arguments.requests, arguments.rounds
+                )
     floor_transport = httpx.ASGITransport(app=create_floor_app(database))
     async with httpx.AsyncClient(transport=floor_transport, base_url="http://bench") as client:
-        floor_app = await _least_http_ms(
-            client, "/graphql?q=home", body, arguments.requests, arguments.rounds
+        for name, example in examples.items():
+            least[name]["floor app"] = await _least_http_ms(
+                client,
+                f"/graphql?q={name}",
+                request_body(example),
+                arguments.requests,
+                arguments.rounds,
+            )
+    for name, example in examples.items():
+        variables, handler = example.variables, PAGES[name][2]
+        least[name]["floor handler"] = _least_ms(
+            lambda: orjson.dumps({"data": handler(connection, variables)}),  # noqa: B023
+            arguments.requests,
+            arguments.rounds,
         )
-    return {
-        "floor handler": _least_ms(floor, arguments.requests, arguments.rounds),
-        "one JSON statement": _least_ms(in_database, arguments.requests, arguments.rounds),
-        "floor app": floor_app,
-        "masthead app": masthead,
-    }
+        least[name]["one JSON statement"] = _least_ms(
+            lambda: page_json(connection, name, variables),  # noqa: B023
+            arguments.requests,
+            arguments.rounds,
+        )
+    return least
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the least CPU milliseconds per home page of each path, as JSON."""
+    """Print the least CPU milliseconds per page of each path, as JSON (a line per page)."""
     arguments = _parse(sys.argv[1:] if argv is None else argv)
     least = asyncio.run(_measure(arguments, executed_in_process(arguments.posts)))
-    print(orjson.dumps({name: round(ms, 3) for name, ms in least.items()}).decode())
+    for name, paths in least.items():
+        order = ("floor handler", "one JSON statement", "floor app", "masthead app")
+        print(
+            orjson.dumps({"page": name} | {path: round(paths[path], 3) for path in order}).decode()
+        )
     return 0
 
 

@@ -3,7 +3,6 @@ on each backend, so the two are compared on the same work."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.floor import create_app
 from bench.floor_pg import create_app as create_pg_app
-from bench.json_in_database import HOME_JSON_SQL
+from bench.json_in_database import PAGES, connect, page_json
 from bench.queries import load_examples, request_body
-from bench.shapes import sqlite_now
 from masthead.models import ContentStatus
 from tests import backends
 from tests.conftest import GraphQLClient
@@ -78,17 +76,19 @@ async def test_floor_answers_each_example_with_mastheads_data(
 
 
 @pytest.mark.skipif(backends.BACKEND != "sqlite", reason="SQLite's JSON functions")
-async def test_the_home_page_built_as_json_by_sqlite_is_mastheads_data(
-    gql: GraphQLClient, engine: AsyncEngine, database_url: str
+@pytest.mark.parametrize("name", list(PAGES))
+async def test_a_page_built_as_json_by_sqlite_is_mastheads_data(
+    gql: GraphQLClient, engine: AsyncEngine, database_url: str, name: str
 ) -> None:
     await _content(engine)
-    example = EXAMPLES["home"]
+    example = EXAMPLES[name]
     expected = await gql.data(example.query, example.variables)
 
-    path = make_url(database_url).database or ""
-    with sqlite3.connect(path) as connection:
-        parameters = {"now": sqlite_now(), "first": example.variables["first"]}
-        (text,) = connection.execute(HOME_JSON_SQL, parameters).fetchone()
+    connection = connect(make_url(database_url).database or "")
+    try:
+        text = page_json(connection, name, example.variables)
+    finally:
+        connection.close()
 
-    assert expected["posts"]["nodes"], expected
-    assert text.encode() == orjson.dumps({"data": expected})
+    assert all(value for value in expected.values()), expected
+    assert text == orjson.dumps({"data": expected})
