@@ -26,7 +26,6 @@ from masthead.edge.memory import (
     OpenConnections,
     limit_malloc_arenas,
     memory_registry,
-    switch_interval,
 )
 from masthead.edge.metrics import MetricsMiddleware, metrics
 from masthead.edge.persisted_queries import MemoryDocuments
@@ -83,20 +82,19 @@ def create_app(
         limit_malloc_arenas()  # before the database connections start their threads
         gc.collect()
         gc.freeze()
-        with switch_interval(settings.switch_interval_ms / 1000):
-            # Subscriptions hear of every process's writes; so does the webhook worker,
-            # which then hands another process's events on at once if that one cannot.
-            async with fanned_out(engine, settings) as fan_out:
-                _app.state.fan_out = fan_out
-                generation.listen(fan_out.bus)  # other processes' writes (PostgreSQL)
-                undo_wake = fan_out.bus.on_wake(worker.wake)
-                await worker.start()  # webhooks and go-live events
-                yield
-                await worker.stop()
-                undo_wake()
-            view.close()
-            generation.close()
-            await engine.dispose()
+        # Subscriptions hear of every process's writes; so does the webhook worker, which
+        # then hands another process's events on at once if that process cannot.
+        async with fanned_out(engine, settings) as fan_out:
+            _app.state.fan_out = fan_out
+            generation.listen(fan_out.bus)  # other processes' writes (PostgreSQL)
+            undo_wake = fan_out.bus.on_wake(worker.wake)
+            await worker.start()  # webhooks and go-live events
+            yield
+            await worker.stop()
+            undo_wake()
+        view.close()
+        generation.close()
+        await engine.dispose()
 
     app = Starlette(
         routes=[

@@ -191,10 +191,6 @@ class Settings(BaseSettings):
     # SQLite reads of shared statements run on the driver, compiled once (off: through
     # SQLAlchemy's execution every time; the same rows). resolvers/core/direct_reads.py.
     sqlite_direct_reads: bool = True
-    # How long a thread may hold the interpreter while another waits for it (Python's
-    # default is 5 ms): the database connections' threads wait that long to hand back a
-    # result (edge/memory.py, `switch_interval`).
-    switch_interval_ms: float = Field(default=1.0, gt=0, le=100)
     # The most bytes of the `Surrogate-Key` and `Cache-Tag` headers of a public answer:
     # past it, the site and list keys only (0: no such headers, and nothing recorded).
     surrogate_key_bytes: int = Field(default=8192, ge=0)

@@ -1,13 +1,11 @@
-"""The process: its memory (gauges for `/metrics`), malloc's arenas, the thread switch interval."""
+"""What the process keeps in memory: gauges read at each scrape of `/metrics`, malloc's arenas."""
 
 from __future__ import annotations
 
 import _sqlite3
 import ctypes
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -46,26 +44,6 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     except (OSError, AttributeError):
         return False
     return bool(mallopt(M_ARENA_MAX, arenas))
-
-
-@contextmanager
-def switch_interval(seconds: float) -> Iterator[None]:
-    """The interpreter's thread switch interval set to `seconds` while the block runs.
-
-    Each database connection's thread (aiosqlite's, on SQLite) hands a statement's result
-    back to the event loop, and needs the interpreter lock to do it: while the event loop
-    runs Python code, the thread waits up to the switch interval for it (Python's default:
-    5 ms). Under load a request whose statements run on threads waits that much each time;
-    at 1 ms the tag archive answered 5% to 35% more requests a second than at 5 ms in
-    `make bench`'s SQLite cells (one process, runs in turns), with a lower p99, and the
-    pages read on the event loop alone did not change.
-    """
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(seconds)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 @cache
