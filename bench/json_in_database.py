@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import sqlite3
 import sys
 import time
@@ -37,7 +36,7 @@ from bench.floor import create_app as create_floor_app
 from bench.floor_queries import Handler, authors_index, home, tag_archive
 from bench.floor_sql import POST_ORDER, visible
 from bench.queries import load_examples, request_body
-from bench.shapes import MEDIA_BASE_URL, sqlite_now
+from bench.shapes import MEDIA_BASE_URL, b64url, sqlite_now
 
 JSON = {"Content-Type": "application/json"}
 # `isoformat()` of a stored timestamp: microseconds only when not zero, always UTC; in a
@@ -136,15 +135,11 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Handler]
 }
 
 
-def _b64url(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
 def connect(database: Path | str) -> sqlite3.Connection:
     """A read-only connection with the functions the statements above call."""
     connection = sqlite3.connect(database, check_same_thread=False)
     connection.row_factory = sqlite3.Row
-    connection.create_function("b64url", 1, _b64url, deterministic=True)
+    connection.create_function("b64url", 1, lambda text: b64url(text.encode()), deterministic=True)
     connection.execute("PRAGMA query_only = ON")
     return connection
 
@@ -195,8 +190,8 @@ async def _measure(arguments: argparse.Namespace, database: Path) -> dict[str, d
                 answer = await client.post("/graphql", content=body, headers=JSON)
                 floor_answer = orjson.dumps({"data": PAGES[name][2](connection, example.variables)})
                 # Masthead's answer goes on with its `extensions` (the cost) after `data`.
-                made = {"statement": page_json(connection, name, example.variables)}
-                for path, text in {**made, "floor": floor_answer}.items():
+                statement_answer = page_json(connection, name, example.variables)
+                for path, text in (("statement", statement_answer), ("floor", floor_answer)):
                     if not answer.content.startswith(text[:-1] + b',"extensions":'):
                         msg = f"{name}: the {path}'s answer differs from Masthead's: {text[:200]!r}"
                         raise SystemExit(msg)

@@ -14,9 +14,14 @@ MEDIA_BASE_URL = "/media"
 _NO_MICROSECONDS = ".000000"
 
 
+def b64url(raw: bytes) -> str:
+    """Base64url without padding: Masthead's encoding of global IDs and cursors."""
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
 def global_id(type_name: str, pk: int) -> str:
     """The opaque Relay ID Masthead gives row `pk` of `type_name`."""
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    return b64url(f"{type_name}:{pk}".encode())
 
 
 def sqlite_now() -> str:
@@ -39,8 +44,7 @@ def iso_timestamp(stored: str | None) -> str | None:
 
 def cursor(ordering: str, values: list[Any]) -> str:
     """Masthead's opaque keyset cursor: the ordering's name and the row's sort-key values."""
-    payload = orjson.dumps([ordering, values], option=orjson.OPT_UTC_Z)
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return b64url(orjson.dumps([ordering, values], option=orjson.OPT_UTC_Z))
 
 
 def cursor_timestamp(stored: str | None) -> str | None:

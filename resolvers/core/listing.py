@@ -214,7 +214,7 @@ def child_page_loader(
             )
 
         async def load(parent_keys: list[Any]) -> list[PageResult]:
-            parameters = parent_parameters(parent_keys)
+            parameters = parent_parameters(parent_keys, per_parent=per_parent)
             groups: dict[Any, list[Any]] = defaultdict(list)
             for row in await ctx.rows(statement(len(parent_keys)), parameters=parameters):
                 groups[row.group_key].append(row)

@@ -82,11 +82,6 @@ def operation_memo(
     return memo
 
 
-def kept_operations() -> int:
-    """How many operations have plans kept (tests)."""
-    return len(_PLANS)
-
-
 def _directive_variables(nodes: list[Node]) -> tuple[str, ...] | None:
     """The names of the variables any directive reads, or None if one is incremental."""
     names: dict[str, None] = {}
